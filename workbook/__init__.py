@@ -1,0 +1,1 @@
+"""The shared client-tracking workbook: its layout, template, sample and reader."""
