@@ -1,0 +1,1 @@
+"""The xlwings scripts behind the workbook's buttons."""

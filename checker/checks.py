@@ -1,0 +1,157 @@
+"""Problems that only show when sheets are read together.
+
+Each is reported on the cell a person must change. Incomplete rows are still
+judged (see rules.py) in the way that never lowers a fine; these problems say
+how they were judged and what to fill in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checker.rules import follow_up_days
+from workbook import layout
+from workbook.problems import cell_name, problem
+from workbook.records import Book, Client
+
+
+def cross_checks(book: Book, as_of: dt.date) -> list:
+    """Every cross-sheet problem of the book, in sheet order."""
+    flagged = {(p.sheet, p.cell) for p in book.problems}
+    found = []
+    found += duplicate_clients(book)
+    found += client_gaps(book, as_of, flagged)
+    found += follow_up_mismatches(book, as_of)
+    found += finding_gaps(book)
+    return found
+
+
+def _cell(book: Book, sheet: str, row: int, key: str) -> str:
+    column = book.columns.get(sheet, {}).get(key)
+    return cell_name(row, column + 1) if column is not None else f"A{row}"
+
+
+def duplicate_clients(book: Book) -> list:
+    first_rows, found = {}, []
+    for client in book.clients:
+        cell = _cell(book, layout.CLIENTS, client.row, "client_id")
+        if client.client_id in first_rows:
+            found.append(
+                problem(
+                    "duplicate-client",
+                    layout.CLIENTS,
+                    cell,
+                    client.client_id,
+                    extra=first_rows[client.client_id],
+                )
+            )
+        else:
+            first_rows[client.client_id] = cell
+    return found
+
+
+def client_gaps(book: Book, as_of: dt.date, flagged: set) -> list:
+    days = follow_up_days(book, as_of)
+    found = []
+    for client in book.clients:
+        found += _incomplete_fields(
+            book, client, bool(days.get(client.client_id)), flagged
+        )
+        found += _designer_chain(book, client)
+    return found
+
+
+def _incomplete_fields(book: Book, client: Client, followed: bool, flagged) -> list:
+    def at(key: str, code: str, value: str = "") -> list:
+        cell = _cell(book, layout.CLIENTS, client.row, key)
+        if (layout.CLIENTS, cell) in flagged:
+            return []  # the unreadable value is already reported on this cell
+        return [problem(code, layout.CLIENTS, cell, value)]
+
+    found = []
+    if client.handover_date is None and not client.long_term:
+        found += at("handover_date", "no-handover-date")
+    if client.long_term and client.long_term_since is None:
+        found += at("long_term_since", "long-term-without-date")
+    if client.assigned_date is None:
+        found += at(
+            "assigned_date", "no-assigned-date" if followed else "incomplete-client"
+        )
+    if client.status != layout.STATUS_ACTIVE and client.closed_date is None:
+        found += at("closed_date", "closed-without-date", client.status)
+    return found
+
+
+def _designer_chain(book: Book, client: Client) -> list:
+    if not client.designer:
+        return []
+    cell = _cell(book, layout.CLIENTS, client.row, "designer")
+    person = book.staff.get(client.designer)
+    if person is None:
+        return [problem("designer-not-in-staff", layout.CLIENTS, cell, client.designer)]
+    if not person.superior:
+        return [
+            problem("designer-without-superior", layout.CLIENTS, cell, client.designer)
+        ]
+    return []
+
+
+def follow_up_mismatches(book: Book, as_of: dt.date) -> list:
+    clients = {}
+    for client in book.clients:
+        clients.setdefault(client.client_id, client)
+    found = []
+    for follow_up in book.follow_ups:
+        found += _follow_up_problems(
+            book, follow_up, clients.get(follow_up.client_id), as_of
+        )
+    return found
+
+
+def _follow_up_problems(book: Book, follow_up, client, as_of: dt.date) -> list:
+    def at(key: str, code: str, value: str, **texts):
+        cell = _cell(book, layout.FOLLOW_UPS, follow_up.row, key)
+        return [problem(code, layout.FOLLOW_UPS, cell, value, **texts)]
+
+    if client is None:
+        return at("client_id", "unknown-client", follow_up.client_id)
+    shown = follow_up.date.isoformat()
+    if follow_up.date > as_of:
+        return at(
+            "date", "future-date", shown, header="跟踪日期", extra=as_of.isoformat()
+        )
+    if client.assigned_date and follow_up.date < client.assigned_date:
+        # Before the assignment it was someone else's client: the record does
+        # not count, and a different designer on it is expected.
+        return at(
+            "date", "before-assignment", shown, extra=client.assigned_date.isoformat()
+        )
+    if follow_up.designer and client.designer and follow_up.designer != client.designer:
+        return at(
+            "designer", "other-designer", follow_up.designer, extra=client.designer
+        )
+    return []
+
+
+def finding_gaps(book: Book) -> list:
+    clients = {client.client_id: client for client in book.clients}
+    found = []
+    for finding in book.findings:
+        if not finding.verified:
+            continue
+        client = clients.get(finding.client_id)
+        name = finding.specialist or (client.specialist if client else "")
+        cell = _cell(book, layout.FINDINGS, finding.row, "specialist")
+        if not name:
+            found.append(problem("finding-without-specialist", layout.FINDINGS, cell))
+            continue
+        person = book.staff.get(name)
+        if person is None:
+            found.append(
+                problem("specialist-not-in-staff", layout.FINDINGS, cell, name)
+            )
+        elif not person.superior:
+            found.append(
+                problem("specialist-without-superior", layout.FINDINGS, cell, name)
+            )
+    return found

@@ -1,0 +1,351 @@
+"""The `client-tracking` command line that customer service runs each month.
+
+A thin shell: it parses options, calls the reader and the rules engine, and
+presents what they return. Results go to stdout, diagnostics to stderr.
+Exit codes: 0 done and clean, 1 done but the workbook has errors, 2 could not run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from checker import __version__
+from checker.fines_workbook import save_fines_workbook
+from checker.output import OutputError, write_atomically
+from checker.report import (
+    Checked,
+    check_workbook,
+    fines_json,
+    status_json,
+    validation_json,
+)
+from checker.rules import MonthFines, month_fines, statuses
+from workbook import layout
+from workbook.opening import UnreadableWorkbook
+from workbook.values import as_date
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class CannotRun(click.ClickException):
+    """The command could not do its job; exit 2 with a Chinese message."""
+
+    exit_code = EXIT_CANNOT_RUN
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.message}", err=True)
+
+
+class Commands(click.Group):
+    """Turns any unexpected failure into a message instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise CannotRun("已中断") from None
+        except Exception as error:
+            detail = "".join(traceback.format_exception_only(type(error), error))
+            raise CannotRun(
+                "程序内部错误，没有完成。请把这条信息和所用的工作簿发给维护人员：\n"
+                + detail.strip()
+            ) from None
+
+
+# Options shared by several commands, defined once.
+
+
+def parse_day(ctx, param, value):
+    if value is None:
+        return None
+    day = as_date(value)
+    if not isinstance(day, dt.date):
+        raise click.BadParameter(f"“{value}”不是有效日期，请按 2026-11-30 的格式填写")
+    return day
+
+
+def parse_month(ctx, param, value):
+    if value is None:
+        return None
+    day = as_date(f"{value}-01") if isinstance(value, str) else None
+    if not isinstance(day, dt.date) or len(value.split("-")) != 2:
+        raise click.BadParameter(f"“{value}”不是有效月份，请按 2026-11 的格式填写")
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=parse_day,
+    metavar="DATE",
+    help="按哪一天检查（默认今天），格式 2026-11-30。",
+)
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 对象，不打印别的。"
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="只打印必要的结果。")
+book_argument = click.argument("book", type=click.Path(dir_okay=True, path_type=Path))
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="client-tracking")
+def main():
+    """设计部客户跟踪管理办法：检查跟踪记录、计算月度乐捐、查看逾期。
+
+    \b
+    例：client-tracking demo
+        client-tracking validate 客户跟踪.xlsx
+        client-tracking fines 客户跟踪.xlsx --month 2026-11
+    """
+
+
+def load(book: Path, as_of: dt.date | None) -> Checked:
+    """Read and check the workbook, or stop with exit 2 and a Chinese message."""
+    try:
+        checked = check_workbook(book, as_of or dt.date.today())
+    except UnreadableWorkbook as error:
+        raise CannotRun(str(error)) from None
+    missing = checked.missing_required_sheets()
+    if missing:
+        raise CannotRun(
+            f"{book.name} 缺少工作表“{'”“'.join(missing)}”，"
+            "请确认选对了文件，或按模板（client-tracking new）恢复该工作表"
+        )
+    return checked
+
+
+def print_problems(checked: Checked, limit: int | None = None) -> None:
+    shown = checked.problems if limit is None else checked.problems[:limit]
+    for found in shown:
+        click.echo(found.render())
+    if limit is not None and len(checked.problems) > limit:
+        click.echo(
+            f"……另有 {len(checked.problems) - limit} 条，见输出工作簿的“问题清单”"
+        )
+
+
+def outcome(checked: Checked, strict: bool = False) -> int:
+    if checked.errors or (strict and checked.warnings):
+        return EXIT_PROBLEMS
+    return EXIT_CLEAN
+
+
+def print_json(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def write_output(target: Path, write, force: bool, inputs=()) -> Path:
+    try:
+        return write_atomically(target, write, force=force, inputs=inputs)
+    except OutputError as error:
+        raise CannotRun(str(error)) from None
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="目标文件已存在时覆盖它。")
+def new(path: Path, force: bool):
+    """写出空白的客户跟踪工作簿模板。
+
+    \b
+    例：client-tracking new 客户跟踪.xlsx
+    """
+    from workbook.template import template_workbook
+
+    write_output(path, lambda temporary: template_workbook().save(temporary), force)
+    click.echo(f"已写出模板：{path}")
+
+
+@main.command()
+@book_argument
+@as_of_option
+@click.option("--strict", is_flag=True, help="有提醒也按不通过处理（退出码 1）。")
+@json_option
+def validate(book: Path, as_of, strict: bool, as_json: bool):
+    """检查工作簿：逐个单元格列出问题和改法，不改动工作簿。
+
+    \b
+    例：client-tracking validate 客户跟踪.xlsx --as-of 2026-11-30
+    """
+    checked = load(book, as_of)
+    if as_json:
+        print_json(validation_json(checked))
+    else:
+        book_data = checked.book
+        click.echo(
+            f"检查 {book.name}（截至 {checked.as_of}）：客户 {len(book_data.clients)} 位，"
+            f"跟踪记录 {len(book_data.follow_ups)} 条"
+        )
+        print_problems(checked)
+        click.echo(f"共 {len(checked.errors)} 条错误，{len(checked.warnings)} 条提醒。")
+    sys.exit(outcome(checked, strict))
+
+
+def previous_month(today: dt.date) -> str:
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+def compute_fines(book: Path, month: str | None, as_of) -> tuple[MonthFines, Checked]:
+    today = as_of or dt.date.today()
+    month = month or previous_month(today)
+    checked = load(book, as_of)
+    return month_fines(checked.book, month, today), checked
+
+
+def print_fines(fines: MonthFines, output: Path, checked: Checked, quiet: bool) -> None:
+    click.echo(
+        f"{fines.month} 乐捐合计 ¥{fines.total:g}（{len(fines.lines)} 行），"
+        f"已写入 {output}"
+    )
+    if quiet:
+        return
+    from checker.fines_workbook import summary_rows
+
+    for person, role, department, count, amount in summary_rows(fines):
+        click.echo(f"  {person}\t{role}\t{department or '-'}\t{count} 次\t¥{amount:g}")
+    if fines.unfined_misses:
+        click.echo(f"另有长期跟踪客户漏跟 {fines.unfined_misses} 次，按规则不计乐捐。")
+    if checked.problems:
+        click.echo(
+            f"工作簿有 {len(checked.errors)} 条错误、{len(checked.warnings)} 条提醒，"
+            "见输出工作簿的“问题清单”（或运行 validate）。",
+            err=True,
+        )
+
+
+@main.command()
+@book_argument
+@click.option(
+    "--month",
+    callback=parse_month,
+    metavar="YYYY-MM",
+    help="计算哪个月（默认上个月），格式 2026-11。",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="输出文件（默认当前文件夹下的 乐捐-YYYY-MM.xlsx）。",
+)
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖它。")
+@as_of_option
+@json_option
+@quiet_option
+def fines(book: Path, month, output, force: bool, as_of, as_json: bool, quiet: bool):
+    """计算一个月的乐捐，写出乐捐工作簿（汇总、明细、问题清单、说明）。
+
+    \b
+    例：client-tracking fines 客户跟踪.xlsx --month 2026-11
+        client-tracking fines 客户跟踪.xlsx -o 十一月乐捐.xlsx --force
+    """
+    result, checked = compute_fines(book, month, as_of)
+    output = output or Path(f"乐捐-{result.month}.xlsx")
+    write_output(
+        output,
+        lambda temporary: save_fines_workbook(result, checked, temporary),
+        force,
+        inputs=(book,),
+    )
+    if as_json:
+        print_json(fines_json(result, checked))
+    else:
+        print_fines(result, output, checked, quiet)
+    sys.exit(outcome(checked))
+
+
+@main.command()
+@book_argument
+@as_of_option
+@click.option("--overdue", is_flag=True, help="只列出逾期和今日到期的客户。")
+@click.option("--designer", metavar="NAME", help="只列出这位设计师的客户。")
+@json_option
+def status(book: Path, as_of, overdue: bool, designer: str | None, as_json: bool):
+    """列出每位客户的跟踪状态（与插件写入“客户”表的相同）。
+
+    \b
+    例：client-tracking status 客户跟踪.xlsx --overdue --designer 张晓明
+    """
+    checked = load(book, as_of)
+    shown = statuses(checked.book, checked.as_of)
+    if overdue:
+        shown = [s for s in shown if s.state in layout.NEEDS_ACTION]
+    if designer:
+        from workbook.values import as_name
+
+        shown = [s for s in shown if s.designer == as_name(designer)]
+    if as_json:
+        print_json(status_json(checked.as_of, shown))
+    else:
+        print_statuses(checked.as_of, shown)
+    sys.exit(outcome(checked))
+
+
+def print_statuses(as_of: dt.date, shown: list) -> None:
+    click.echo(f"截至 {as_of}，共 {len(shown)} 位客户")
+    click.echo(
+        "客户编号\t客户姓名\t设计师\t类别\t上次跟踪\t应跟踪截止\t逾期天数\t跟踪状态"
+    )
+    for s in shown:
+        click.echo(
+            "\t".join(
+                [
+                    s.client_id,
+                    s.client_name or "-",
+                    s.designer or "-",
+                    s.category or "-",
+                    str(s.last_follow_up or "-"),
+                    str(s.deadline or "-"),
+                    str(s.days_overdue) if s.days_overdue else "-",
+                    s.state,
+                ]
+            )
+        )
+
+
+@main.command()
+@click.argument(
+    "folder",
+    required=False,
+    default="client-tracking-demo",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--force", is_flag=True, help="文件夹里已有示例文件时覆盖它们。")
+def demo(folder: Path, force: bool):
+    """写出示例工作簿，检查它，并算出它最后一个完整月份的乐捐。
+
+    \b
+    例：client-tracking demo
+        client-tracking demo 示例 --force
+    """
+    from workbook.sample import SAMPLE_AS_OF, build_sample
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sample = folder / "客户跟踪-示例.xlsx"
+    write_output(sample, build_sample, force)
+    click.echo(f"示例工作簿：{sample}")
+
+    checked = load(sample, SAMPLE_AS_OF)
+    click.echo(
+        f"检查结果：{len(checked.errors)} 条错误，{len(checked.warnings)} 条提醒"
+        f'（详情：client-tracking validate "{sample}" --as-of {SAMPLE_AS_OF}）'
+    )
+
+    month = f"{SAMPLE_AS_OF.year:04d}-{SAMPLE_AS_OF.month:02d}"
+    result = month_fines(checked.book, month, SAMPLE_AS_OF)
+    output = folder / f"乐捐-{month}.xlsx"
+    write_output(
+        output,
+        lambda temporary: save_fines_workbook(result, checked, temporary),
+        force,
+        inputs=(sample,),
+    )
+    print_fines(result, output, checked, quiet=False)
