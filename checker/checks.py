@@ -102,9 +102,16 @@ def follow_up_mismatches(book: Book, as_of: dt.date) -> list:
         clients.setdefault(client.client_id, client)
     found = []
     for follow_up in book.follow_ups:
-        found += _follow_up_problems(
-            book, follow_up, clients.get(follow_up.client_id), as_of
-        )
+        client = clients.get(follow_up.client_id)
+        # Most records are in order; only the others pay for a closer look.
+        if (
+            client is not None
+            and follow_up.date <= as_of
+            and (client.assigned_date is None or follow_up.date >= client.assigned_date)
+            and (not follow_up.designer or follow_up.designer == client.designer)
+        ):
+            continue
+        found += _follow_up_problems(book, follow_up, client, as_of)
     return found
 
 

@@ -1,12 +1,20 @@
 """Turn a sheet's rows of cell values into typed records and problems.
 
 The rows come from whichever program opened the file — python-calamine in the
-checker, xlwings inside Excel in the add-in — as a list of rows starting at cell
-A1. Columns are found by their header, so their order does not matter and extra
-columns are left alone. Standard library only (the Lite bundle carries it).
+checker, xlwings inside Excel in the add-in — as rows starting at cell A1 (any
+iterable of lists; blanks as None or ""). Columns are found by their header, so
+their order does not matter and extra columns are left alone.
+
+Each column is read by a small function made once per sheet (`Table.reader`):
+the follow-up log can hold a million rows, so the per-cell path is kept short
+and values that repeat (IDs, names, dates) are converted once.
+Standard library only (the Lite bundle carries it).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from itertools import chain, islice
 
 from workbook import layout
 from workbook.problems import cell_name, problem
@@ -29,25 +37,52 @@ from workbook.values import (
 HEADER_SEARCH_ROWS = 20
 
 
+def _checked(value, convert):
+    """convert(value), after the values no conversion can use: a formula
+    without its result (a Bad put there by the reader), or an Excel error."""
+    kind = value.__class__
+    if kind is Bad:
+        return value
+    if kind is str and value.lstrip()[:1] == "#" and error_value(value):
+        return Bad("error-value")
+    return convert(value)
+
+
+def _choice_of(choices: tuple):
+    def convert(value):
+        name = as_name(value)
+        if name and name not in choices:
+            return Bad("bad-choice")
+        return name
+
+    return convert
+
+
+def _absent(row, number):
+    return None
+
+
 class Table:
     """A sheet's rows with the position of each known column."""
 
-    def __init__(self, sheet: layout.Sheet, rows: list, problems: list):
+    def __init__(self, sheet: layout.Sheet, rows, problems: list):
         self.sheet = sheet
-        self.rows = rows
         self.problems = problems
+        iterator = iter(rows)
+        self.head = list(islice(iterator, HEADER_SEARCH_ROWS))
+        self.rest = iterator
         self.header_row, self.columns = self._find_header()
 
-    def _find_header(self) -> tuple[int, dict]:
+    def _find_header(self) -> tuple[int | None, dict]:
         wanted = {fold(column.header): column.key for column in self.sheet.columns}
         best_row, best_hits = None, 0
-        for index, row in enumerate(self.rows[:HEADER_SEARCH_ROWS]):
+        for index, row in enumerate(self.head):
             hits = sum(1 for value in row if _header_key(value, wanted))
             if hits > best_hits:
                 best_row, best_hits = index, hits
         if best_row is None:
             return None, {}
-        return best_row, self._map_columns(self.rows[best_row], best_row, wanted)
+        return best_row, self._map_columns(self.head[best_row], best_row, wanted)
 
     def _map_columns(self, header: list, row_index: int, wanted: dict) -> dict:
         columns: dict[str, int] = {}
@@ -57,13 +92,15 @@ class Table:
                 continue
             if key in columns:
                 first = cell_name(row_index + 1, columns[key] + 1)
+                here = cell_name(row_index + 1, index + 1)
+                shown = as_text(value)
                 self.problems.append(
                     problem(
                         "duplicate-header",
                         self.sheet.name,
-                        cell_name(row_index + 1, index + 1),
-                        as_text(value),
-                        header=as_text(value),
+                        here,
+                        shown,
+                        header=shown,
                         extra=first,
                     )
                 )
@@ -85,25 +122,115 @@ class Table:
                 continue
             required = column.key in keys
             code = "missing-column" if required else "missing-column-optional"
+            header_cell = cell_name(self.header_row + 1, 1)
             self.problems.append(
-                problem(
-                    code, self.sheet.name, self._header_cell(), header=column.header
-                )
+                problem(code, self.sheet.name, header_cell, header=column.header)
             )
             usable = usable and not required
         return usable
 
-    def _header_cell(self) -> str:
-        return cell_name(self.header_row + 1, 1)
-
-    def records(self):
-        """Yield a Cells reader for every data row that has any value."""
+    def data_rows(self):
+        """(sheet row number, row) for every row below the header with a value
+        in any known column."""
         if self.header_row is None:
             return
-        for index in range(self.header_row + 1, len(self.rows)):
-            row = self.rows[index]
-            if any(not is_blank(row[i]) for i in self.columns.values() if i < len(row)):
-                yield Cells(self, row, index + 1)
+        indices = tuple(self.columns.values())
+        number = self.header_row + 1
+        for row in chain(self.head[self.header_row + 1 :], self.rest):
+            number += 1
+            width = len(row)
+            for index in indices:
+                if index < width:
+                    value = row[index]
+                    # is_blank, inlined: this runs for every row of the log.
+                    if (
+                        value is not None
+                        and value != ""
+                        and (value.__class__ is not str or value.strip())
+                    ):
+                        yield number, row
+                        break
+
+    def cell(self, key: str, number: int) -> str:
+        index = self.columns.get(key)
+        return cell_name(number, index + 1) if index is not None else f"A{number}"
+
+    def raw(self, key: str):
+        """A function giving the cell of this column in a row, as found."""
+        index = self.columns.get(key)
+        if index is None:
+            return _absent
+        return lambda row, number: row[index] if index < len(row) else None
+
+    def report(self, code: str, key: str, number: int, value="", extra="") -> None:
+        header = self.sheet.column(key).header
+        self.problems.append(
+            problem(code, self.sheet.name, self.cell(key, number), value, header, extra)
+        )
+
+    def reader(self, key: str, convert, cached: bool = True, ready: tuple = ()):
+        """A function (row, number) -> the converted cell, or None after
+        reporting why the cell cannot be used. Values of a type in `ready`
+        are used as they are."""
+        index = self.columns.get(key)
+        if index is None:
+            return _absent
+        cache: dict = {}
+        choices = self.sheet.column(key).choices
+        extra = "、".join(choices)
+
+        def read(row, number):
+            value = row[index] if index < len(row) else None
+            if value.__class__ in ready:
+                return value
+            if cached:
+                # Text is its own key; other types carry their type, because
+                # True, 1 and 1.0 are one key in a dict.
+                marker = value if value.__class__ is str else (value.__class__, value)
+                try:
+                    result = cache[marker]
+                except KeyError:
+                    result = cache[marker] = _checked(value, convert)
+                except TypeError:
+                    result = _checked(value, convert)
+            else:
+                result = _checked(value, convert)
+            if result.__class__ is Bad:
+                shown = "" if value.__class__ is Bad else as_text(value)
+                self.report(
+                    result.code,
+                    key,
+                    number,
+                    shown,
+                    extra if result.code == "bad-choice" else "",
+                )
+                return None
+            return result
+
+        return read
+
+    def text(self, key: str):
+        """A reader for free text: kept as typed, trimmed."""
+        index = self.columns.get(key)
+        if index is None:
+            return lambda row, number: ""
+        slow = self.reader(key, as_text, cached=False)
+
+        def read(row, number):
+            value = row[index] if index < len(row) else None
+            if value.__class__ is str and value[:1] != "#":
+                return value.strip()
+            return slow(row, number) or ""
+
+        return read
+
+    def name(self, key: str):
+        read = self.reader(key, as_name)
+        return lambda row, number: read(row, number) or ""
+
+    def choice(self, key: str, default: str = ""):
+        read = self.reader(key, _choice_of(self.sheet.column(key).choices))
+        return lambda row, number: read(row, number) or default
 
 
 def _header_key(value: object, wanted: dict) -> str | None:
@@ -112,198 +239,158 @@ def _header_key(value: object, wanted: dict) -> str | None:
     return wanted.get(fold(value))
 
 
-class Cells:
-    """One data row; each accessor converts a cell and reports what it cannot use."""
-
-    def __init__(self, table: Table, row: list, number: int):
-        self.table = table
-        self.row = row
-        self.number = number
-
-    def cell(self, key: str) -> str:
-        return cell_name(self.number, self.table.columns[key] + 1)
-
-    def raw(self, key: str):
-        index = self.table.columns.get(key)
-        if index is None or index >= len(self.row):
-            return None
-        return self.row[index]
-
-    def report(self, code: str, key: str, value="", extra="") -> None:
-        header = self.table.sheet.column(key).header
-        self.table.problems.append(
-            problem(code, self.table.sheet.name, self.cell(key), value, header, extra)
-        )
-
-    def _usable(self, key: str):
-        """The raw value, or None after reporting a formula or error value."""
-        value = self.raw(key)
-        if isinstance(value, Bad):
-            self.report(value.code, key, "")
-            return None
-        if error_value(value):
-            self.report("error-value", key, error_value(value))
-            return None
-        return value
-
-    def text(self, key: str) -> str:
-        return as_text(self._usable(key))
-
-    def name(self, key: str) -> str:
-        return as_name(self._usable(key))
-
-    def converted(self, key: str, convert):
-        value = self._usable(key)
-        result = convert(value)
-        if isinstance(result, Bad):
-            self.report(result.code, key, as_text(value))
-            return None
-        return result
-
-    def date(self, key: str):
-        return self.converted(key, as_date)
-
-    def datetime(self, key: str):
-        return self.converted(key, as_datetime)
-
-    def id(self, key: str):
-        return self.converted(key, as_id)
-
-    def yes_no(self, key: str):
-        return self.converted(key, as_yes_no)
-
-    def choice(self, key: str, default: str = "") -> str:
-        value = self.name(key)
-        if not value:
-            return default
-        choices = self.table.sheet.column(key).choices
-        if value not in choices:
-            self.report("bad-choice", key, value, "、".join(choices))
-            return default
-        return value
-
-
-def read_clients(rows: list, problems: list) -> tuple[list[Client], dict]:
+def read_clients(rows, problems: list) -> tuple[list[Client], dict]:
     table = Table(layout.CLIENT_SHEET, rows, problems)
     if not table.require("client_id", "designer"):
         return [], table.columns
+    client_id, raw_id = table.reader("client_id", as_id), table.raw("client_id")
+    name, estate, room, phone = (
+        table.text(key) for key in ("name", "estate", "room", "phone")
+    )
+    handover, assigned, since, closed = (
+        table.reader(key, as_date)
+        for key in ("handover_date", "assigned_date", "long_term_since", "closed_date")
+    )
+    designer, specialist = table.name("designer"), table.name("specialist")
+    long_term = table.reader("long_term", as_yes_no)
+    status = table.choice("status", layout.STATUS_ACTIVE)
+    last_shown = table.raw("last_follow_up")
+
     clients = []
-    for cells in table.records():
-        client_id = cells.id("client_id")
-        if client_id is None:
-            if cells.raw("client_id") is None or is_blank(cells.raw("client_id")):
-                cells.report("missing-id", "client_id")
+    for number, row in table.data_rows():
+        found_id = client_id(row, number)
+        if found_id is None:
+            if is_blank(raw_id(row, number)):
+                table.report("missing-id", "client_id", number)
             continue
-        clients.append(
-            Client(
-                client_id=client_id,
-                row=cells.number,
-                name=cells.text("name"),
-                estate=cells.text("estate"),
-                room=cells.text("room"),
-                handover_date=cells.date("handover_date"),
-                designer=cells.name("designer"),
-                specialist=cells.name("specialist"),
-                assigned_date=cells.date("assigned_date"),
-                long_term=bool(cells.yes_no("long_term")),
-                long_term_since=cells.date("long_term_since"),
-                status=cells.choice("status", layout.STATUS_ACTIVE),
-                closed_date=cells.date("closed_date"),
-                last_follow_up_shown=cells.raw("last_follow_up"),
-                phone=cells.text("phone"),
-            )
+        client = Client(
+            client_id=found_id,
+            row=number,
+            name=name(row, number),
+            estate=estate(row, number),
+            room=room(row, number),
+            handover_date=handover(row, number),
+            designer=designer(row, number),
+            specialist=specialist(row, number),
+            assigned_date=assigned(row, number),
+            long_term=bool(long_term(row, number)),
+            long_term_since=since(row, number),
+            status=status(row, number),
+            closed_date=closed(row, number),
+            last_follow_up_shown=last_shown(row, number),
+            phone=phone(row, number),
         )
-        if not clients[-1].designer:
-            cells.report("missing-value", "designer")
+        if not client.designer:
+            table.report("missing-value", "designer", number)
+        clients.append(client)
     return clients, table.columns
 
 
-def read_follow_ups(rows: list, problems: list) -> tuple[list[FollowUp], dict]:
+def read_follow_ups(rows, problems: list) -> tuple[list[FollowUp], dict]:
     table = Table(layout.FOLLOW_UP_SHEET, rows, problems)
     if not table.require("date", "client_id"):
         return [], table.columns
+    date, raw_date = table.reader("date", as_date), table.raw("date")
+    client_id, raw_id = table.reader("client_id", as_id), table.raw("client_id")
+    record_id = table.reader("record_id", as_id, cached=False)
+    entered_at = table.reader(
+        "entered_at", as_datetime, cached=False, ready=(dt.datetime,)
+    )
+    content = table.text("content")
+    designer = table.name("designer")
+    method, source = table.choice("method"), table.choice("source")
+
     follow_ups = []
-    for cells in table.records():
-        day = cells.date("date")
-        client_id = cells.id("client_id")
-        if day is None and is_blank(cells.raw("date")):
-            cells.report("missing-value", "date")
-        if client_id is None and is_blank(cells.raw("client_id")):
-            cells.report("missing-id", "client_id")
-        if day is None or client_id is None:
+    for number, row in table.data_rows():
+        day, found_id = date(row, number), client_id(row, number)
+        if day is None and is_blank(raw_date(row, number)):
+            table.report("missing-value", "date", number)
+        if found_id is None and is_blank(raw_id(row, number)):
+            table.report("missing-id", "client_id", number)
+        if day is None or found_id is None:
             continue
         follow_ups.append(
             FollowUp(
-                row=cells.number,
+                row=number,
                 date=day,
-                client_id=client_id,
-                record_id=cells.id("record_id") or "",
-                entered_at=cells.datetime("entered_at"),
-                client_name=cells.text("client_name"),
-                designer=cells.name("designer"),
-                method=cells.choice("method"),
-                content=cells.text("content"),
-                next_plan=cells.text("next_plan"),
-                source=cells.choice("source"),
+                client_id=found_id,
+                record_id=record_id(row, number) or "",
+                entered_at=entered_at(row, number),
+                designer=designer(row, number),
+                method=method(row, number),
+                content=content(row, number),
+                source=source(row, number),
             )
         )
     return follow_ups, table.columns
 
 
-def read_staff(rows: list, problems: list) -> dict[str, Person]:
+def read_staff(rows, problems: list) -> dict[str, Person]:
     table = Table(layout.STAFF_SHEET, rows, problems)
     if not table.require("name"):
         return {}
+    name, superior = table.name("name"), table.name("superior")
+    role, department = table.choice("role"), table.text("department")
+    active = table.reader("active", as_yes_no)
+
     staff: dict[str, Person] = {}
-    for cells in table.records():
-        name = cells.name("name")
-        if not name:
-            cells.report("missing-value", "name")
+    for number, row in table.data_rows():
+        person = name(row, number)
+        if not person:
+            table.report("missing-value", "name", number)
             continue
-        if name in staff:
-            first = cell_name(staff[name].row, table.columns["name"] + 1)
-            cells.report("duplicate-person", "name", name, first)
+        if person in staff:
+            first = table.cell("name", staff[person].row)
+            table.report("duplicate-person", "name", number, person, first)
             continue
-        active = cells.yes_no("active")
-        staff[name] = Person(
-            name=name,
-            row=cells.number,
-            role=cells.choice("role"),
-            department=cells.text("department"),
-            superior=cells.name("superior"),
-            active=True if active is None else active,
+        working = active(row, number)
+        staff[person] = Person(
+            name=person,
+            row=number,
+            role=role(row, number),
+            department=department(row, number),
+            superior=superior(row, number),
+            active=True if working is None else working,
         )
     return staff
 
 
-def read_findings(rows: list, problems: list) -> list[Finding]:
+def read_findings(rows, problems: list) -> list[Finding]:
     table = Table(layout.FINDING_SHEET, rows, problems)
     if not table.require("verified_date", "verified"):
         return []
+    verified_date, raw_date = (
+        table.reader("verified_date", as_date),
+        table.raw("verified_date"),
+    )
+    verified = table.reader("verified", as_yes_no)
+    client_id = table.reader("client_id", as_id)
+    specialist, verifier = table.name("specialist"), table.name("verifier")
+    kind, description = table.choice("kind"), table.text("description")
+
     findings = []
-    for cells in table.records():
-        verified = bool(cells.yes_no("verified"))
+    for number, row in table.data_rows():
         finding = Finding(
-            row=cells.number,
-            verified_date=cells.date("verified_date"),
-            client_id=cells.id("client_id") or "",
-            specialist=cells.name("specialist"),
-            kind=cells.choice("kind"),
-            description=cells.text("description"),
-            verifier=cells.name("verifier"),
-            verified=verified,
+            row=number,
+            verified_date=verified_date(row, number),
+            client_id=client_id(row, number) or "",
+            specialist=specialist(row, number),
+            kind=kind(row, number),
+            description=description(row, number),
+            verifier=verifier(row, number),
+            verified=bool(verified(row, number)),
         )
         if (
-            verified
+            finding.verified
             and finding.verified_date is None
-            and is_blank(cells.raw("verified_date"))
+            and is_blank(raw_date(row, number))
         ):
-            cells.report("finding-without-date", "verified_date")
+            table.report("finding-without-date", "verified_date", number)
         findings.append(finding)
     return findings
 
 
-def read_rules(rows: list | None, problems: list) -> Rules:
+def read_rules(rows, problems: list) -> Rules:
     """The 规则 sheet; a missing sheet or row means its default, with a warning."""
     defaults = Rules()
     if rows is None:
@@ -314,27 +401,37 @@ def read_rules(rows: list | None, problems: list) -> Rules:
     table = Table(layout.RULES_SHEET, rows, problems)
     if not table.require("name", "value"):
         return defaults
-    by_name = {fold(parameter.name): parameter for parameter in layout.RULE_PARAMETERS}
+    by_name = {fold(p.name): p for p in layout.RULE_PARAMETERS}
+    name, value = table.text("name"), table.raw("value")
+
     values, seen = {}, {}
-    for cells in table.records():
-        name = fold(cells.text("name"))
-        parameter = by_name.get(name)
+    for number, row in table.data_rows():
+        parameter = by_name.get(fold(name(row, number)))
         if parameter is None:
-            cells.report("unknown-rule", "name", cells.text("name"))
+            table.report("unknown-rule", "name", number, name(row, number))
             continue
         if parameter.key in seen:
-            cells.report("duplicate-rule", "name", parameter.name, seen[parameter.key])
+            table.report(
+                "duplicate-rule", "name", number, parameter.name, seen[parameter.key]
+            )
             continue
-        seen[parameter.key] = cells.cell("name")
-        values[parameter.key] = _rule_value(parameter, cells)
+        seen[parameter.key] = table.cell("name", number)
+        values[parameter.key] = _rule_value(
+            table, parameter, number, value(row, number)
+        )
     for parameter in layout.RULE_PARAMETERS:
         if parameter.key not in seen:
-            shown = _shown_default(parameter.default)
             problems.append(
-                problem("missing-rule", layout.RULES, "", shown, header=parameter.name)
+                problem(
+                    "missing-rule",
+                    layout.RULES,
+                    "",
+                    _shown_default(parameter.default),
+                    header=parameter.name,
+                )
             )
-    values = {key: value for key, value in values.items() if value is not None}
-    return defaults.replace(**values)
+    usable = {key: found for key, found in values.items() if found is not None}
+    return defaults.replace(**usable)
 
 
 def _shown_default(value) -> str:
@@ -346,7 +443,7 @@ def _shown_default(value) -> str:
 
 
 RULE_LIMITS = {
-    # kind: (smallest allowed, reason shown when below it)
+    # kind: (smallest allowed, what to write instead)
     "days": (1, "请填写不小于 1 的整数天数"),
     "months": (1, "请填写不小于 1 的整数月数"),
     "days0": (0, "请填写不小于 0 的整数天数"),
@@ -356,62 +453,72 @@ RULE_LIMITS = {
 }
 
 
-def _rule_value(parameter: layout.RuleParameter, cells: Cells):
+def _rule_value(table: Table, parameter: layout.RuleParameter, number: int, raw):
     """The typed value of one rule row; None (after an error) keeps the default."""
-    raw = cells.raw("value")
     if parameter.kind == "date":
-        return cells.date("value") if not is_blank(raw) else None
-    if is_blank(raw):
-        _bad_rule(cells, parameter, raw, "值为空，请填写")
-        return None
-    if parameter.kind == "yes_no":
-        answer = as_yes_no(raw)
-        if isinstance(answer, Bad):
-            _bad_rule(cells, parameter, raw, "请填写“是”或“否”")
+        if is_blank(raw):
             return None
+        day = _checked(raw, as_date)
+        if day.__class__ is Bad:
+            return _bad_rule(
+                table,
+                parameter,
+                number,
+                raw,
+                "请按 2026-11-03 的格式填写日期，或留空表示不限",
+            )
+        return day
+    if is_blank(raw):
+        return _bad_rule(table, parameter, number, raw, "值为空，请填写")
+    if parameter.kind == "yes_no":
+        answer = _checked(raw, as_yes_no)
+        if answer.__class__ is Bad:
+            return _bad_rule(table, parameter, number, raw, "请填写“是”或“否”")
         return answer
-    return _rule_number(parameter, cells, raw)
+    return _rule_number(table, parameter, number, raw)
 
 
-def _rule_number(parameter, cells, raw):
+def _rule_number(table: Table, parameter, number: int, raw):
     smallest, reason = RULE_LIMITS[parameter.kind]
-    number = as_number(raw)
+    amount = _checked(raw, as_number)
     whole_only = parameter.kind != "yuan"
     if (
-        isinstance(number, Bad)
-        or number < smallest
-        or (whole_only and not number.is_integer())
+        amount.__class__ is Bad
+        or amount < smallest
+        or (whole_only and not amount.is_integer())
     ):
-        _bad_rule(cells, parameter, raw, reason)
-        return None
-    if number.is_integer():
-        return int(number)
-    return round(number, 2)
+        return _bad_rule(table, parameter, number, raw, reason)
+    return int(amount) if amount.is_integer() else round(amount, 2)
 
 
-def _bad_rule(cells, parameter, raw, reason) -> None:
-    cells.table.problems.append(
+def _bad_rule(table: Table, parameter, number: int, raw, reason) -> None:
+    shown = "" if raw.__class__ is Bad else as_text(raw)
+    table.problems.append(
         problem(
             "bad-rule",
             layout.RULES,
-            cells.cell("value"),
-            as_text(raw),
+            table.cell("value", number),
+            shown,
             header=parameter.name,
             extra=reason,
         )
     )
+    return None
 
 
-def read_book(sheets: dict) -> Book:
-    """Build a Book from {sheet name: rows}; missing sheets are reported."""
+def read_book(sheets) -> Book:
+    """Build a Book from a mapping {sheet name: rows}; missing sheets are reported."""
     book = Book()
-    found = {fold(name): rows for name, rows in sheets.items()}
+    # Looked up by folded name, and fetched only when needed: a reader may
+    # load each sheet lazily.
+    names = {fold(name): name for name in sheets}
 
     def rows_of(name: str, required: bool):
-        rows = found.get(fold(name))
-        if rows is None and required:
+        if fold(name) in names:
+            return sheets[names[fold(name)]]
+        if required:
             book.problems.append(problem("missing-sheet", name, "", extra=name))
-        return rows
+        return None
 
     clients = rows_of(layout.CLIENTS, True)
     if clients is not None:

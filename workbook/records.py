@@ -1,7 +1,8 @@
 """Typed records of the workbook, as the rules engine and the add-in use them.
 
 Each record remembers the sheet row it came from, so that anything said about it
-can point at a cell. Standard library only (the Lite bundle carries it).
+can point at a cell. Records use slots: a full log is a million of them.
+Standard library only (the Lite bundle carries it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from workbook.layout import RULE_PARAMETERS, STATUS_ACTIVE
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Client:
     client_id: str
     row: int
@@ -33,22 +34,22 @@ class Client:
     phone: str = field(default="", repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FollowUp:
+    """One row of 跟踪记录; 客户姓名 and 下次计划 are for people and are not read."""
+
     row: int
     date: dt.date
     client_id: str
     record_id: str = ""
     entered_at: dt.datetime | None = None
-    client_name: str = ""
     designer: str = ""
     method: str = ""
     content: str = ""
-    next_plan: str = ""
     source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Person:
     name: str
     row: int
@@ -58,7 +59,7 @@ class Person:
     active: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     row: int
     verified_date: dt.date | None

@@ -88,6 +88,8 @@ _INTEGRAL_TEXT = re.compile(r"^\d+\.0+$")
 
 def as_id(value: object) -> str | Bad | None:
     """A client or record ID: 1001, 1001.0 and "1001" are one ID; "00123" stays."""
+    if value.__class__ is float:  # how every number arrives from Excel
+        return str(int(value)) if value.is_integer() else Bad("bad-id")
     if is_blank(value):
         return None
     if isinstance(value, bool):
