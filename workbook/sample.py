@@ -120,6 +120,7 @@ from workbook.template import (
     save_workbook,
     template_workbook,
 )
+from workbook.values import add_months
 
 SEED = 20261130
 PERIOD_START = date(2026, 9, 1)
@@ -440,17 +441,6 @@ def random_day(rng: random.Random, first: date, last: date) -> date:
 
 
 # The category rules, as far as a diligent designer keeps to them
-
-
-def add_months(start: date, months: int) -> date:
-    month_index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(month_index, 12)
-    for last_day in (31, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(start.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(start)
 
 
 def category_on(client: Client, on: date) -> str:
