@@ -11,12 +11,14 @@ import datetime as dt
 import json
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import click
 
+from addin.cli import addin
 from checker import __version__
-from checker.fines_workbook import save_fines_workbook
+from checker.audit import CODES, LABELS, Suspect, audit_json, find_suspects
 from checker.output import OutputError, write_atomically
 from checker.report import (
     Checked,
@@ -104,6 +106,7 @@ def main():
     例：client-tracking demo
         client-tracking validate 客户跟踪.xlsx
         client-tracking fines 客户跟踪.xlsx --month 2026-11
+        client-tracking audit 客户跟踪.xlsx --month 2026-11
     """
 
 
@@ -140,6 +143,14 @@ def outcome(checked: Checked, strict: bool = False) -> int:
 
 def print_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def save_fines_workbook(*args, **kwargs) -> None:
+    # openpyxl is imported only by the commands that write a workbook, so that
+    # validate, status and audit start faster.
+    from checker.fines_workbook import save_fines_workbook as save
+
+    save(*args, **kwargs)
 
 
 def write_output(target: Path, write, force: bool, inputs=()) -> Path:
@@ -201,7 +212,13 @@ def compute_fines(book: Path, month: str | None, as_of) -> tuple[MonthFines, Che
     return month_fines(checked.book, month, today), checked
 
 
-def print_fines(fines: MonthFines, output: Path, checked: Checked, quiet: bool) -> None:
+def print_fines(
+    fines: MonthFines,
+    output: Path,
+    checked: Checked,
+    quiet: bool,
+    suspects: list[Suspect] | None = None,
+) -> None:
     click.echo(
         f"{fines.month} 乐捐合计 ¥{fines.total:g}（{len(fines.lines)} 行），"
         f"已写入 {output}"
@@ -214,6 +231,11 @@ def print_fines(fines: MonthFines, output: Path, checked: Checked, quiet: bool) 
         click.echo(f"  {person}\t{role}\t{department or '-'}\t{count} 次\t¥{amount:g}")
     if fines.unfined_misses:
         click.echo(f"另有长期跟踪客户漏跟 {fines.unfined_misses} 次，按规则不计乐捐。")
+    if suspects:
+        click.echo(
+            f"疑点 {len(suspects)} 条，见输出工作簿的“疑点”（或运行 audit）；"
+            "疑点只供核实，不影响乐捐。"
+        )
     if checked.problems:
         click.echo(
             f"工作簿有 {len(checked.errors)} 条错误、{len(checked.warnings)} 条提醒，"
@@ -241,25 +263,78 @@ def print_fines(fines: MonthFines, output: Path, checked: Checked, quiet: bool) 
 @json_option
 @quiet_option
 def fines(book: Path, month, output, force: bool, as_of, as_json: bool, quiet: bool):
-    """计算一个月的乐捐，写出乐捐工作簿（汇总、明细、问题清单、说明）。
+    """计算一个月的乐捐，写出乐捐工作簿（汇总、明细、问题清单、疑点、说明）。
 
     \b
     例：client-tracking fines 客户跟踪.xlsx --month 2026-11
         client-tracking fines 客户跟踪.xlsx -o 十一月乐捐.xlsx --force
     """
     result, checked = compute_fines(book, month, as_of)
+    suspects = find_suspects(checked.book, result.month, checked.as_of)
     output = output or Path(f"乐捐-{result.month}.xlsx")
     write_output(
         output,
-        lambda temporary: save_fines_workbook(result, checked, temporary),
+        lambda temporary: save_fines_workbook(
+            result, checked, temporary, suspects=suspects
+        ),
         force,
         inputs=(book,),
     )
     if as_json:
         print_json(fines_json(result, checked))
     else:
-        print_fines(result, output, checked, quiet)
+        print_fines(result, output, checked, quiet, suspects)
     sys.exit(outcome(checked))
+
+
+@main.command()
+@book_argument
+@click.option(
+    "--month",
+    callback=parse_month,
+    metavar="YYYY-MM",
+    help="核查哪个月（默认上个月），格式 2026-11。",
+)
+@as_of_option
+@json_option
+def audit(book: Path, month, as_of, as_json: bool):
+    """列出一个月的疑点（补录、手工录入、集中补录、内容雷同等），供客服核实。
+
+    疑点只是线索，不影响乐捐；核实后查实的情况记入“监管记录”。
+
+    有疑点时退出码仍是 0；工作簿有错误时是 1，与其他命令相同。
+
+    \b
+    例：client-tracking audit 客户跟踪.xlsx --month 2026-11
+        client-tracking audit 客户跟踪.xlsx --as-of 2026-12-03 --json
+    """
+    checked = load(book, as_of)
+    month = month or previous_month(checked.as_of)
+    suspects = find_suspects(checked.book, month, checked.as_of)
+    if as_json:
+        print_json(audit_json(month, suspects))
+    else:
+        print_suspects(month, checked, suspects)
+    sys.exit(outcome(checked))
+
+
+def print_suspects(month: str, checked: Checked, suspects: list[Suspect]) -> None:
+    click.echo(
+        f"{month} 疑点 {len(suspects)} 条（检查日 {checked.as_of}）。"
+        "疑点只是线索，不影响乐捐；请核实后把查实的情况记入“监管记录”。"
+    )
+    for suspect in suspects:
+        click.echo(suspect.render())
+    by_code = Counter(suspect.code for suspect in suspects)
+    counts = [f"{LABELS[code]} {by_code[code]}" for code in CODES if by_code[code]]
+    if counts:
+        click.echo("按类型：" + "，".join(counts))
+    if checked.problems:
+        click.echo(
+            f"工作簿有 {len(checked.errors)} 条错误、{len(checked.warnings)} 条提醒"
+            "（运行 validate 查看）。",
+            err=True,
+        )
 
 
 @main.command()
@@ -341,11 +416,17 @@ def demo(folder: Path, force: bool):
 
     month = f"{SAMPLE_AS_OF.year:04d}-{SAMPLE_AS_OF.month:02d}"
     result = month_fines(checked.book, month, SAMPLE_AS_OF)
+    suspects = find_suspects(checked.book, month, SAMPLE_AS_OF)
     output = folder / f"乐捐-{month}.xlsx"
     write_output(
         output,
-        lambda temporary: save_fines_workbook(result, checked, temporary),
+        lambda temporary: save_fines_workbook(
+            result, checked, temporary, suspects=suspects
+        ),
         force,
         inputs=(sample,),
     )
-    print_fines(result, output, checked, quiet=False)
+    print_fines(result, output, checked, quiet=False, suspects=suspects)
+
+
+main.add_command(addin)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbook import layout
 from workbook.records import Book, Client, Rules
@@ -137,6 +137,9 @@ class Track:
     deadline: int | None  # deadline of the window open at the end of the walk
     first_missed: int | None  # first deadline missed since the last follow-up
     ended: bool  # tracking stopped by 结束日期
+    # Days of the follow-ups that closed a window on time (each one met window);
+    # the compliance picture counts them next to the misses of the same walk.
+    met: list = field(default_factory=list)
 
 
 def clock_start(client: Client, days: list[int], rules: Rules) -> dt.date | None:
@@ -167,18 +170,19 @@ def walk(
     anchor = start
     index = bisect_right(days, anchor)
     count = len(days)
-    misses, first_missed = [], None
+    misses, met, first_missed = [], [], None
     while True:
         deadline = schedule.deadline_after(anchor)
         if ended_on is not None and deadline >= ended_on:
-            return Track(misses, deadline, first_missed, True)
+            return Track(misses, deadline, first_missed, True, met)
         if index < count and days[index] <= deadline and days[index] <= until:
             anchor = days[index]
+            met.append(anchor)
             index += 1
             first_missed = None
             continue
         if deadline >= until:
-            return Track(misses, deadline, first_missed, False)
+            return Track(misses, deadline, first_missed, False, met)
         misses.append((deadline, schedule.category_on(deadline)))
         if first_missed is None:
             first_missed = deadline
@@ -212,14 +216,23 @@ def unique_clients(book: Book) -> list[Client]:
     return clients
 
 
+def client_track(
+    client: Client, days: list[int], rules: Rules, until: dt.date
+) -> Track | None:
+    """One client's walk up to `until`; None when it cannot be judged (资料不全)."""
+    start = clock_start(client, days, rules)
+    if start is None:
+        return None
+    schedule = Schedule(client, rules, start)
+    return walk(schedule, start.toordinal(), days, until.toordinal(), end_day(client))
+
+
 def client_misses(
     client: Client, days: list[int], rules: Rules, until: dt.date
 ) -> list[Miss]:
-    start = clock_start(client, days, rules)
-    if start is None:
+    track = client_track(client, days, rules, until)
+    if track is None:
         return []
-    schedule = Schedule(client, rules, start)
-    track = walk(schedule, start.toordinal(), days, until.toordinal(), end_day(client))
     return [
         Miss(
             client.client_id,

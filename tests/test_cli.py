@@ -121,8 +121,9 @@ def test_fines_json_and_workbook(runner, book, tmp_path):
     assert digest(book) == before
 
     output = openpyxl.load_workbook(out)
-    assert output.sheetnames == ["汇总", "明细", "问题清单", "说明"]
-    summary = [list(row) for row in output["汇总"].iter_rows(values_only=True)]
+    assert output.sheetnames == ["汇总", "明细", "问题清单", "疑点", "说明"]
+    # The fine rows are columns A–E; the compliance tables below reach further.
+    summary = [list(row[:5]) for row in output["汇总"].iter_rows(values_only=True)]
     assert summary[1] == ["王设计", "设计师", "设计一部", 8, 240]
     assert summary[2] == ["赵经理", "部门经理", "设计一部", 8, 80]
     assert summary[3][0] == "合计" and summary[3][4] == 320
@@ -233,7 +234,9 @@ def test_bad_options_exit_2(runner, book, args):
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("command", ["new", "demo", "validate", "fines", "status"])
+@pytest.mark.parametrize(
+    "command", ["new", "demo", "validate", "fines", "status", "audit"]
+)
 def test_every_command_has_help_with_an_example(runner, command):
     result = run(runner, command, "--help")
 
