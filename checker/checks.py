@@ -23,6 +23,7 @@ def cross_checks(book: Book, as_of: dt.date) -> list:
     found += client_gaps(book, as_of, flagged)
     found += follow_up_mismatches(book, as_of)
     found += finding_gaps(book)
+    found += dates_after_check_day(book, as_of)
     return found
 
 
@@ -161,4 +162,37 @@ def finding_gaps(book: Book) -> list:
             found.append(
                 problem("specialist-without-superior", layout.FINDINGS, cell, name)
             )
+    return found
+
+
+# Dates that cannot lie after the day of the check: a client is assigned, turned
+# long-term, signed or lost, and a finding verified, on a day that has come. A
+# 交房日期 in the future is normal, and follow-ups have their own warning.
+PAST_DATES = (
+    (
+        layout.CLIENT_SHEET,
+        "clients",
+        ("assigned_date", "long_term_since", "closed_date"),
+    ),
+    (layout.FINDING_SHEET, "findings", ("verified_date",)),
+)
+
+
+def dates_after_check_day(book: Book, as_of: dt.date) -> list:
+    found = []
+    for sheet, records, keys in PAST_DATES:
+        for record in getattr(book, records):
+            for key in keys:
+                day = getattr(record, key)
+                if day is not None and day > as_of:
+                    found.append(
+                        problem(
+                            "date-after-check-day",
+                            sheet.name,
+                            _cell(book, sheet.name, record.row, key),
+                            day.isoformat(),
+                            header=sheet.column(key).header,
+                            extra=as_of.isoformat(),
+                        )
+                    )
     return found

@@ -56,12 +56,15 @@ def write_atomically(
     """Call write(temporary_path), then move the result onto target."""
     target = Path(target)
     refuse_unsafe_target(target, force, inputs)
-    handle, temporary = tempfile.mkstemp(
-        prefix=".~正在写入-", suffix=target.suffix, dir=target.parent
-    )
-    os.close(handle)
-    temporary = Path(temporary)
+    temporary = None
     try:
+        # Made inside the try: on Windows os.access() cannot tell that the
+        # folder refuses new files, and only this call finds out.
+        handle, name = tempfile.mkstemp(
+            prefix=".~正在写入-", suffix=target.suffix, dir=target.parent
+        )
+        os.close(handle)
+        temporary = Path(name)
         write(temporary)
         os.replace(temporary, target)
     except PermissionError as error:
@@ -72,8 +75,9 @@ def write_atomically(
     except OSError as error:
         raise OutputError(_os_message(target, error)) from error
     finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
     return target
 
 

@@ -26,6 +26,7 @@ from workbook.values import (
     as_id,
     as_name,
     as_number,
+    as_person,
     as_text,
     as_yes_no,
     error_value,
@@ -68,6 +69,8 @@ class Table:
     def __init__(self, sheet: layout.Sheet, rows, problems: list):
         self.sheet = sheet
         self.problems = problems
+        # ((top, left), (bottom, right)), 0-based, when the reader knows them.
+        self.merged = getattr(rows, "merged_ranges", None) or ()
         iterator = iter(rows)
         self.head = list(islice(iterator, HEADER_SEARCH_ROWS))
         self.rest = iterator
@@ -136,7 +139,10 @@ class Table:
             return
         indices = tuple(self.columns.values())
         number = self.header_row + 1
-        for row in chain(self.head[self.header_row + 1 :], self.rest):
+        rows = chain(self.head[self.header_row + 1 :], self.rest)
+        if self.merged:
+            rows = marked_merges(rows, self.merged, number, self._input_columns())
+        for row in rows:
             number += 1
             width = len(row)
             for index in indices:
@@ -150,6 +156,14 @@ class Table:
                     ):
                         yield number, row
                         break
+
+    def _input_columns(self) -> list[int]:
+        """Indices of the known columns that are read as input."""
+        return sorted(
+            index
+            for key, index in self.columns.items()
+            if self.sheet.column(key).kind != "computed"
+        )
 
     def cell(self, key: str, number: int) -> str:
         index = self.columns.get(key)
@@ -196,18 +210,19 @@ class Table:
             else:
                 result = _checked(value, convert)
             if result.__class__ is Bad:
-                shown = "" if value.__class__ is Bad else as_text(value)
-                self.report(
-                    result.code,
-                    key,
-                    number,
-                    shown,
-                    extra if result.code == "bad-choice" else "",
-                )
+                self._report_bad(key, number, value, result, extra)
                 return None
             return result
 
         return read
+
+    def _report_bad(self, key: str, number: int, value, bad: Bad, choices: str):
+        if value.__class__ is Bad:
+            # Put in the cell by the reader, which knows what to show.
+            self.report(bad.code, key, number, bad.value, bad.extra)
+            return
+        extra = choices if bad.code == "bad-choice" else ""
+        self.report(bad.code, key, number, as_text(value), extra)
 
     def text(self, key: str):
         """A reader for free text: kept as typed, trimmed."""
@@ -225,7 +240,7 @@ class Table:
         return read
 
     def name(self, key: str):
-        read = self.reader(key, as_name)
+        read = self.reader(key, as_person)
         return lambda row, number: read(row, number) or ""
 
     def choice(self, key: str, default: str = ""):
@@ -233,10 +248,73 @@ class Table:
         return lambda row, number: read(row, number) or default
 
 
+def marked_merges(rows, merged, first: int, columns: list[int]):
+    """The rows, with Bad("merged-cell") in each blank cell that a merge covers
+    below its top-left cell, in the given columns of rows that hold data.
+
+    People merge a 设计师 or a 跟踪日期 over the rows it applies to, but the
+    value lives in the top-left cell only: Excel's sort and filter, xlwings and
+    this reader all see the cells below it as blank. Saying so on each of them
+    beats a bare "为空". first is the 0-based index of the first row given.
+    """
+    starting: dict[int, list] = {}
+    for (top, left), (bottom, right) in merged:
+        if top >= first and bottom > top:
+            starting.setdefault(top, []).append((left, right, bottom))
+    active: list[tuple] = []  # (left, right, bottom, A1 range) below a value
+    for index, row in enumerate(rows, start=first):
+        if active:
+            active = [merge for merge in active if merge[2] >= index]
+            row = _cover(row, active, columns)
+        for left, right, bottom in starting.get(index, ()):
+            if left < len(row) and not is_blank(row[left]):
+                span = _range_name(index, left, bottom, right)
+                active.append((left, right, bottom, span))
+        yield row
+
+
+def _range_name(top: int, left: int, bottom: int, right: int) -> str:
+    """A1:B2 name of a range given by 0-based indices."""
+    return f"{cell_name(top + 1, left + 1)}:{cell_name(bottom + 1, right + 1)}"
+
+
+def _cover(row, active: list[tuple], columns: list[int]):
+    def span_of(index):
+        for left, right, _bottom, span in active:
+            if left <= index <= right:
+                return span
+        return None
+
+    width = len(row)
+    spans = {index: span_of(index) for index in columns}
+    has_data = any(
+        span is None and index < width and not is_blank(row[index])
+        for index, span in spans.items()
+    )
+    if not has_data:
+        return row  # a merge reaching below the data is not a row of its own
+    row = list(row) + [None] * max(0, max(columns) + 1 - width)
+    for index, span in spans.items():
+        if span is not None and is_blank(row[index]):
+            row[index] = Bad("merged-cell", "", span)
+    return row
+
+
 def _header_key(value: object, wanted: dict) -> str | None:
     if not isinstance(value, str):
         return None
     return wanted.get(fold(value))
+
+
+def _readable(raw):
+    """A raw reader giving None, not the reader's Bad, for a cell that holds
+    no value to look at (a formula without its result)."""
+
+    def read(row, number):
+        value = raw(row, number)
+        return None if value.__class__ is Bad else value
+
+    return read
 
 
 def read_clients(rows, problems: list) -> tuple[list[Client], dict]:
@@ -252,9 +330,10 @@ def read_clients(rows, problems: list) -> tuple[list[Client], dict]:
         for key in ("handover_date", "assigned_date", "long_term_since", "closed_date")
     )
     designer, specialist = table.name("designer"), table.name("specialist")
+    raw_designer = table.raw("designer")
     long_term = table.reader("long_term", as_yes_no)
     status = table.choice("status", layout.STATUS_ACTIVE)
-    last_shown = table.raw("last_follow_up")
+    last_shown = _readable(table.raw("last_follow_up"))
 
     clients = []
     for number, row in table.data_rows():
@@ -280,7 +359,7 @@ def read_clients(rows, problems: list) -> tuple[list[Client], dict]:
             last_follow_up_shown=last_shown(row, number),
             phone=phone(row, number),
         )
-        if not client.designer:
+        if not client.designer and is_blank(raw_designer(row, number)):
             table.report("missing-value", "designer", number)
         clients.append(client)
     return clients, table.columns
@@ -330,6 +409,7 @@ def read_staff(rows, problems: list) -> dict[str, Person]:
     if not table.require("name"):
         return {}
     name, superior = table.name("name"), table.name("superior")
+    raw_name = table.raw("name")
     role, department = table.choice("role"), table.text("department")
     active = table.reader("active", as_yes_no)
 
@@ -337,7 +417,8 @@ def read_staff(rows, problems: list) -> dict[str, Person]:
     for number, row in table.data_rows():
         person = name(row, number)
         if not person:
-            table.report("missing-value", "name", number)
+            if is_blank(raw_name(row, number)):
+                table.report("missing-value", "name", number)
             continue
         if person in staff:
             first = table.cell("name", staff[person].row)
@@ -442,19 +523,24 @@ def _shown_default(value) -> str:
     return str(value)
 
 
+# Upper limits keep the dates the rules compute inside what a date can hold; each
+# is far beyond any sensible setting (the policy's own values are 3 to 50).
 RULE_LIMITS = {
-    # kind: (smallest allowed, what to write instead)
-    "days": (1, "请填写不小于 1 的整数天数"),
-    "months": (1, "请填写不小于 1 的整数月数"),
-    "days0": (0, "请填写不小于 0 的整数天数"),
-    "count": (1, "请填写不小于 1 的整数"),
-    "minutes": (1, "请填写不小于 1 的整数分钟数"),
-    "yuan": (0, "请填写不小于 0 的金额"),
+    # kind: (smallest allowed, largest allowed, what to write instead)
+    "days": (1, 365, "请填写 1 到 365 之间的整数天数"),
+    "months": (1, 24, "请填写 1 到 24 之间的整数月数"),
+    "days0": (0, 365, "请填写 0 到 365 之间的整数天数"),
+    "count": (1, 10000, "请填写 1 到 10000 之间的整数"),
+    "minutes": (1, 1440, "请填写 1 到 1440 之间的整数分钟数"),
+    "yuan": (0, 10000, "请填写 0 到 10000 之间的金额"),
 }
 
 
 def _rule_value(table: Table, parameter: layout.RuleParameter, number: int, raw):
     """The typed value of one rule row; None (after an error) keeps the default."""
+    unreadable = _checked(raw, _unchanged)
+    if unreadable.__class__ is Bad:
+        return _unreadable_rule(table, parameter, number, raw, unreadable)
     if parameter.kind == "date":
         if is_blank(raw):
             return None
@@ -479,16 +565,37 @@ def _rule_value(table: Table, parameter: layout.RuleParameter, number: int, raw)
 
 
 def _rule_number(table: Table, parameter, number: int, raw):
-    smallest, reason = RULE_LIMITS[parameter.kind]
+    smallest, largest, reason = RULE_LIMITS[parameter.kind]
     amount = _checked(raw, as_number)
     whole_only = parameter.kind != "yuan"
     if (
         amount.__class__ is Bad
-        or amount < smallest
+        or not smallest <= amount <= largest
         or (whole_only and not amount.is_integer())
     ):
         return _bad_rule(table, parameter, number, raw, reason)
     return int(amount) if amount.is_integer() else round(amount, 2)
+
+
+def _unchanged(value):
+    return value
+
+
+def _unreadable_rule(table: Table, parameter, number: int, raw, bad: Bad) -> None:
+    """A rule value that is an error value, a formula without its result or
+    part of a merged cell: reported as such, under the parameter's name."""
+    shown = bad.value if raw.__class__ is Bad else as_text(raw)
+    table.problems.append(
+        problem(
+            bad.code,
+            layout.RULES,
+            table.cell("value", number),
+            shown,
+            header=parameter.name,
+            extra=bad.extra,
+        )
+    )
+    return None
 
 
 def _bad_rule(table: Table, parameter, number: int, raw, reason) -> None:

@@ -65,7 +65,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad-yes-no": (ERROR, "{header}“{value}”只能填“是”或“否”"),
     "bad-choice": (ERROR, "{header}“{value}”不在可选项中，请从下拉列表选择：{extra}"),
     "missing-value": (ERROR, "{header}为空，请填写"),
+    "not-a-name": (ERROR, "{header}“{value}”不是姓名，请填写人员表中的姓名"),
+    "merged-cell": (
+        ERROR,
+        "{header}在合并单元格 {extra} 中，只有左上角一格有值，本行按空白处理；"
+        "请取消合并，并在每一行分别填写",
+    ),
     "future-date": (WARNING, "{header}“{value}”晚于检查日 {extra}，这条不计入"),
+    "date-after-check-day": (
+        WARNING,
+        "{header}“{value}”晚于检查日 {extra}，请核对是否填错；暂按所填日期判定",
+    ),
     # Clients
     "no-handover-date": (WARNING, "没有可用的交房日期，按期房判定；请补填交房日期"),
     "long-term-without-date": (

@@ -16,9 +16,11 @@ from workbook.formulas import (
     FORMULA_WITHOUT_RESULT,
     open_package,
     sheet_parts,
+    stated_extent,
     unreadable_cells,
+    value_extent,
 )
-from workbook.opening import as_unreadable, open_workbook
+from workbook.opening import UnreadableWorkbook, as_unreadable, open_workbook
 from workbook.parse import read_book
 from workbook.problems import cell_name, problem
 from workbook.records import Book
@@ -30,6 +32,29 @@ BLANK_CODES = ("missing-value", "missing-id")
 
 WANTED_SHEETS = {fold(sheet.name) for sheet in layout.DATA_SHEETS}
 
+# calamine holds a sheet as a dense block of about 32 bytes a cell: this many is
+# about 1 GB. A full log, 1,048,575 rows by 10 columns, is a third of it.
+MAX_SHEET_CELLS = 30_000_000
+
+
+class SheetTooLarge(UnreadableWorkbook):
+    """A sheet whose values span more cells than memory can hold; str() is the
+    Chinese message, naming the sheet and the cell to clear."""
+
+    MESSAGE = (
+        "“{name}”的工作表“{sheet}”内容一直延伸到 {cell}，读取要占用约 {size} GB "
+        "内存，远超正常的工作簿，已拒绝读取。多半是远处的单元格误填了内容："
+        "请在 Excel 中按 Ctrl+End 找到它，删除多余的行和列后保存，再检查。"
+    )
+
+    def __init__(self, path: Path, sheet: str, cell: str, cells: int):
+        super().__init__("unreadable", path)
+        self.code = "sheet-too-large"
+        size = f"{cells * 32 / 1e9:,.0f}"
+        self.args = (
+            self.MESSAGE.format(name=path.name, sheet=sheet, cell=cell, size=size),
+        )
+
 
 class SheetRows(Mapping):
     """The policy's sheets of an open workbook, each read when first asked for.
@@ -39,25 +64,41 @@ class SheetRows(Mapping):
     fix_blank_log_cells for the log, whose XML is too large to read twice).
     """
 
-    def __init__(self, workbook, package):
+    def __init__(self, workbook, package, path: Path):
         self.workbook = workbook
         self.package = package
+        self.path = path
         self.parts = sheet_parts(package) if package else {}
         self.names = [n for n in workbook.sheet_names if fold(n) in WANTED_SHEETS]
 
     def __getitem__(self, name: str) -> Iterator[list]:
         if name not in self.names:
             raise KeyError(name)
-        rows = rows_from_a1(self.workbook.get_sheet_by_name(name))
-        if fold(name) == fold(layout.FOLLOW_UPS) or name not in self.parts:
-            return rows
-        return with_marks(rows, unreadable_cells(self.package, self.parts[name]))
+        if name in self.parts:
+            refuse_far_reaching(self.path, self.package, self.parts[name], name)
+        sheet = self.workbook.get_sheet_by_name(name)
+        rows = rows_from_a1(sheet)
+        if fold(name) != fold(layout.FOLLOW_UPS) and name in self.parts:
+            rows = with_marks(rows, unreadable_cells(self.package, self.parts[name]))
+        merged = sheet.merged_cell_ranges
+        return MergedRows(rows, merged) if merged else rows
 
     def __iter__(self):
         return iter(self.names)
 
     def __len__(self) -> int:
         return len(self.names)
+
+
+class MergedRows:
+    """A sheet's rows and its merged ranges, which parse.Table looks for."""
+
+    def __init__(self, rows, merged_ranges):
+        self.rows = rows
+        self.merged_ranges = merged_ranges
+
+    def __iter__(self):
+        return iter(self.rows)
 
 
 def with_marks(rows, marks: dict) -> Iterator[list]:
@@ -79,6 +120,19 @@ def _marked(rows, by_row):
                 bad = mark == FORMULA_WITHOUT_RESULT
                 row[column - 1] = Bad(FORMULA_WITHOUT_RESULT) if bad else mark
         yield row
+
+
+def refuse_far_reaching(path: Path, package, entry: str, name: str) -> None:
+    """Refuse a sheet too large for memory before calamine loads it. The stated
+    dimension is read first, cheaply; only when it is too large are the cells
+    with values measured (a styled empty cell far away is harmless). A file
+    that understates its dimension, as WPS may, is not caught here."""
+    stated = stated_extent(package, entry)
+    if stated is None or stated <= MAX_SHEET_CELLS:
+        return
+    cells, far = value_extent(package, entry)
+    if cells > MAX_SHEET_CELLS:
+        raise SheetTooLarge(path, name, far, cells)
 
 
 def fix_blank_log_cells(book: Book, rows: SheetRows) -> None:
@@ -140,7 +194,7 @@ def read_workbook(path: Path) -> Book:
     try:
         # calamine parses each sheet only when it is asked for it.
         with as_unreadable(path):
-            rows = SheetRows(workbook, package)
+            rows = SheetRows(workbook, package, path)
             book = read_book(rows)
             fix_blank_log_cells(book, rows)
             return book

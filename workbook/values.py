@@ -17,6 +17,7 @@ from dataclasses import dataclass
 # Excel's own limits for serial day numbers (1900 date system), and the range
 # we accept as a plausible date in this policy's workbook.
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+LAST_SERIAL = 2958466  # 10000-01-01: Excel has no later day
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
 
@@ -41,9 +42,13 @@ EXCEL_ERRORS = frozenset(
 
 @dataclass(frozen=True)
 class Bad:
-    """A value that could not be used; code names the reason."""
+    """A value that could not be used; code names the reason. A reader may
+    put one in a cell it knows more about (a merged cell, a formula without
+    its result), with what the problem should show as value and extra."""
 
     code: str
+    value: str = ""
+    extra: str = ""
 
 
 def is_blank(value: object) -> bool:
@@ -68,7 +73,7 @@ def as_text(value: object) -> str:
     if is_blank(value):
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return "TRUE" if value else "FALSE"  # as Excel shows a logical value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -81,6 +86,15 @@ def as_text(value: object) -> str:
 def as_name(value: object) -> str:
     """A person's or choice's name: folded, so 张 三 and 张三 are one person."""
     return fold(as_text(value))
+
+
+def as_person(value: object) -> str | Bad:
+    """A person's name. A number is read as its digits (a staff number used
+    as a name still matches the 人员 sheet); TRUE/FALSE, a date or a time is
+    never a name."""
+    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+        return Bad("not-a-name")
+    return as_name(value)
 
 
 _INTEGRAL_TEXT = re.compile(r"^\d+\.0+$")
@@ -157,8 +171,10 @@ def _from_number(number: float) -> dt.date | dt.datetime | Bad:
     # 20261103 typed as a number is unambiguous; anything else is a serial day.
     if float(number).is_integer() and 19000101 <= number <= 21001231:
         return _from_text(str(int(number)))
-    if number < 1:
+    if not number >= 1:  # also NaN
         return Bad("bad-date")
+    if number >= LAST_SERIAL:  # beyond what a date can hold (and infinity)
+        return Bad("date-out-of-range")
     moment = dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(days=number)
     moment = moment.replace(microsecond=0)
     if moment.time() == dt.time():

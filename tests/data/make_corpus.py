@@ -1,10 +1,15 @@
-"""Build one small file per kind of unreadable workbook, for workbook.opening.
+"""Build one small file per kind of bad workbook, for the reader and the checker.
 
     python tests/data/make_corpus.py [TARGET]      (default: tests/data/corpus/)
 
-Each file is named after its kind; CORPUS maps the name to the builder and to
-the UnreadableWorkbook code open_workbook must refuse it with (None: it must
-open). Everything is made from code, with the standard library and openpyxl:
+Each file is named after its kind. CORPUS holds the files that are not readable
+workbooks: it maps the name to the builder and to the UnreadableWorkbook code
+open_workbook must refuse it with (None: it must open). LAYOUT_CORPUS holds
+workbooks in the SPEC layout with one quirk each, of layout or of values, as
+people and other programs make them: it maps the name to the builder and to
+the exit code of `client-tracking validate --as-of 2026-11-30`
+(tests/test_bad_workbooks.py states the rest of each outcome).
+Everything is made from code, with the standard library and openpyxl:
 the OLE2 files (.xls, .et, encrypted workbook) come from a minimal compound
 file writer below, and the zip bomb is written as raw deflate blocks, so the
 builder never holds the 600 MB it inflates to. The whole corpus builds in well
@@ -14,8 +19,10 @@ folder instead of reading committed binaries.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
+import re
 import struct
 import sys
 import zipfile
@@ -23,6 +30,16 @@ import zlib
 from pathlib import Path
 
 import openpyxl
+from openpyxl.styles import Border, Font, PatternFill, Side
+
+# Run as a script, the repository root is not on the path; tests.workbooks, which
+# builds the SPEC-layout workbooks below, lives there.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.workbooks import client_row, follow_up_row, make_book  # noqa: E402
+from workbook import layout  # noqa: E402
 
 MiB = 1 << 20
 
@@ -448,6 +465,457 @@ def build_ods(path: Path) -> None:
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
 
 
+# --- Workbooks in the SPEC layout with one quirk each --------------------------
+#
+# The check day of every test on them is AS_OF. Unless a builder says otherwise,
+# client 1001 (王设计) is a 现房 client assigned on 2026-11-01 and 1002 (钱设计)
+# the same; the staff and rules are tests.workbooks' defaults.
+
+AS_OF = dt.date(2026, 11, 30)
+D = dt.date
+
+
+def plain_book(path: Path, clients=None, follow_ups=None, **sheets) -> Path:
+    if clients is None:
+        clients = [client_row(1001), client_row(1002, designer="钱设计")]
+    if follow_ups is None:
+        follow_ups = [
+            follow_up_row(1001, D(2026, 11, 2)),
+            follow_up_row(1002, D(2026, 11, 3), designer="钱设计"),
+        ]
+    return make_book(path, clients, follow_ups, **sheets)
+
+
+def edit_parts(path: Path, change) -> None:
+    """Rewrite the package with change(name, data) -> data applied to each part."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    write_zip(path, {name: change(name, data) for name, data in parts.items()})
+
+
+def sheet_part(path: Path, title: str) -> str:
+    """The zip entry of a sheet, by its title (openpyxl numbers them in order)."""
+    with zipfile.ZipFile(path) as archive:
+        book = archive.read("xl/workbook.xml").decode()
+    titles = re.findall(r'<sheet [^>]*name="([^"]+)"', book)
+    return f"xl/worksheets/sheet{titles.index(title) + 1}.xml"
+
+
+def build_wrong_dimension(path: Path) -> None:
+    """Every sheet says it is A1:A1, as WPS writes it for a filled sheet."""
+    plain_book(path)
+
+    def shrink(name: str, data: bytes) -> bytes:
+        if not name.startswith("xl/worksheets/sheet"):
+            return data
+        return re.sub(
+            rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:A1"/>', data
+        )
+
+    edit_parts(path, shrink)
+
+
+def build_formatted_empty_rows(path: Path) -> None:
+    """Fills, borders and fonts on empty cells thousands of rows below the data,
+    and a cell holding only a space, as a sheet formatted in advance has."""
+    plain_book(path)
+    book = openpyxl.load_workbook(path)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    thin = Side(style="thin")
+    for title in (layout.CLIENTS, layout.FOLLOW_UPS):
+        sheet = book[title]
+        for row in range(4, 5001, 7):
+            sheet.cell(row, 1).fill = fill
+            sheet.cell(row, 3).border = Border(top=thin, bottom=thin)
+        for column in range(1, 20):
+            sheet.cell(5000, column).font = Font(bold=True)
+        sheet.row_dimensions[4999].height = 30
+    book[layout.CLIENTS]["B3000"] = " "
+    book.save(path)
+
+
+def build_merged_cells(path: Path) -> None:
+    """设计师 merged over three clients, a 跟踪日期 over two follow-ups, 备注
+    over four rows and 楼盘 with 房号; a merged title above the 人员 header."""
+    clients = [
+        client_row(1001, note="VIP"),
+        client_row(1002, designer=None),
+        client_row(1003, designer=None),
+        client_row(1004, estate="锦绣花园 3-201"),
+    ]
+    follow_ups = [
+        follow_up_row(1001, D(2026, 11, 2)),
+        follow_up_row(1002, None, entered_at=None),
+        follow_up_row(1003, D(2026, 11, 3)),
+    ]
+    plain_book(path, clients, follow_ups)
+    book = openpyxl.load_workbook(path)
+    sheet = book[layout.CLIENTS]
+    sheet.merge_cells("G2:G4")  # 设计师
+    sheet.merge_cells("N2:N5")  # 备注
+    sheet.merge_cells("D5:E5")  # 楼盘 and 房号
+    book[layout.FOLLOW_UPS].merge_cells("C2:C3")  # 跟踪日期
+    staff = book[layout.STAFF]
+    staff.insert_rows(1)
+    staff["A1"] = "设计部人员名单（2026）"
+    staff.merge_cells("A1:E1")
+    book.save(path)
+
+
+def build_hidden_rows_and_columns(path: Path) -> None:
+    """A hidden client row, hidden 设计师 and 分配日期 columns, a hidden 规则
+    sheet (设计师乐捐 40 there) and a very hidden 监管记录 sheet."""
+    clients = [
+        client_row(1001),
+        client_row(1002, designer="钱设计"),
+        client_row(1003),
+    ]
+    plain_book(path, clients, rules={"fine_designer": 40})
+    book = openpyxl.load_workbook(path)
+    sheet = book[layout.CLIENTS]
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["G"].hidden = True
+    sheet.column_dimensions["I"].hidden = True
+    book[layout.FOLLOW_UPS].row_dimensions[2].hidden = True
+    book[layout.RULES].sheet_state = "hidden"
+    book[layout.FINDINGS].sheet_state = "veryHidden"
+    book.save(path)
+
+
+SHUFFLED_EXTRAS = ("微信号", "意向程度", None)
+
+
+def build_columns_shuffled_with_extras(path: Path) -> None:
+    """Every sheet's columns reversed, with extra columns (one without a
+    header) between them and headers typed with spaces and full-width
+    characters; the same records as plain_book."""
+    plain_book(path)
+    source = openpyxl.load_workbook(path)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title in source.sheetnames:
+        rows = [list(row) for row in source[title].iter_rows(values_only=True)]
+        columns = list(zip(*rows, strict=True))[::-1]
+        shuffled = []
+        for index, column in enumerate(columns):
+            header = _as_typed_header(column[0], index)
+            shuffled.append((header, *column[1:]))
+            extra = SHUFFLED_EXTRAS[index % len(SHUFFLED_EXTRAS)]
+            if index % 2:
+                shuffled.append((extra, *(f"多余{n}" for n in range(len(rows) - 1))))
+        target = book.create_sheet(title)
+        for row in zip(*shuffled, strict=True):
+            target.append(row)
+    for row in book[layout.RULES].iter_rows(min_row=2):
+        cell = next(c for c in row if c.value in _RULE_NAMES)
+        cell.value = cell.value.replace("(", "（").replace(")", "）")
+    book.save(path)
+
+
+_RULE_NAMES = {parameter.name for parameter in layout.RULE_PARAMETERS}
+
+
+def _as_typed_header(header: str, index: int) -> str:
+    # A space typed before, an ideographic space after, or a tab: fold() drops all.
+    return ("  {}", "{}\u3000", "\t{} ")[index % 3].format(header)
+
+
+def build_duplicate_headers(path: Path) -> None:
+    """A second 设计师 column (typed with a trailing space) at T, a second
+    跟踪日期 at K."""
+    plain_book(path)
+    book = openpyxl.load_workbook(path)
+    clients = book[layout.CLIENTS]
+    clients["T1"] = "设计师 "
+    clients["T2"], clients["T3"] = "钱设计", "王设计"
+    log = book[layout.FOLLOW_UPS]
+    log["K1"] = "跟踪日期"
+    log["K2"], log["K3"] = D(2026, 11, 20), D(2026, 11, 21)
+    book.save(path)
+
+
+def build_formula_without_result(path: Path) -> None:
+    """Formulas saved without their result (as a script writes them), beside
+    formulas saved with one (as Excel does); one in 上次跟踪, a status column
+    the add-in writes and the audit compares."""
+    clients = [
+        client_row(1001, handover_date="=DATE(2026,1,1)", last_follow_up="=TODAY()-1"),
+        client_row(1002, designer='="钱设计"'),
+        client_row(1003, handover_date="=DATE(2026,1,1)", designer='="王设计"'),
+    ]
+    follow_ups = [
+        follow_up_row(1001, "=TODAY()", entered_at=None),
+        follow_up_row("=A1", D(2026, 11, 3)),
+        follow_up_row(1003, D(2026, 11, 3)),
+    ]
+    plain_book(path, clients, follow_ups)
+    part = sheet_part(path, layout.CLIENTS)
+
+    def cache_results(name: str, data: bytes) -> bytes:
+        # Row 4 gets what Excel would have stored: the number and the text.
+        if name != part:
+            return data
+        data = data.replace(
+            b'<c r="F4"><f>DATE(2026,1,1)</f><v /></c>',
+            b'<c r="F4"><f>DATE(2026,1,1)</f><v>46023</v></c>',
+        )
+        return re.sub(
+            rb'<c r="G4"[^>]*><f>([^<]*)</f><v */?>(</v>)?</c>',
+            '<c r="G4" t="str"><f>\\1</f><v>王设计</v></c>'.encode(),
+            data,
+        )
+
+    edit_parts(path, cache_results)
+
+
+def build_error_values(path: Path) -> None:
+    """Excel error values in cells of every sheet (stored as errors, t="e"),
+    and one typed as text."""
+    clients = [
+        client_row(1001, handover_date="#N/A"),
+        client_row(1002, assigned_date="#VALUE!"),
+        client_row("#REF!"),
+        client_row(1004, designer="#NAME?"),
+    ]
+    follow_ups = [
+        follow_up_row(1001, "#DIV/0!", entered_at=None),
+        follow_up_row("#N/A", D(2026, 11, 3)),
+    ]
+    plain_book(path, clients, follow_ups, rules={"interval_handed_over": "#NUM!"})
+    book = openpyxl.load_workbook(path)
+    book[layout.STAFF]["D3"] = "#REF!"  # 钱设计's 上级
+    typed = book[layout.CLIENTS]["H2"]  # 客服专员, typed as text
+    typed.value, typed.data_type = "#NULL!", "s"
+    book.save(path)
+
+
+def build_booleans_and_numbers_as_text(path: Path) -> None:
+    """TRUE/FALSE and numbers in cells that expect text, names or choices."""
+    clients = [
+        client_row(1001, designer=True),
+        client_row(1002, designer=123),
+        client_row(1003, name=8888, estate=True, room=301, status=True, long_term=1),
+        client_row(1004, long_term=True, long_term_since=D(2026, 11, 1)),
+        client_row(1005, designer="456"),
+    ]
+    follow_ups = [
+        follow_up_row(
+            1001, D(2026, 11, 2), record_id=True, designer=False, method=True,
+            content=12345,
+        ),
+        follow_up_row(1005, D(2026, 11, 2), designer=456.0, record_id=7.0),
+    ]  # fmt: skip
+    staff = [
+        {"name": "王设计", "role": "设计师", "superior": "赵经理", "active": False},
+        {"name": 456, "role": "设计师", "superior": "赵经理"},
+        {"name": "赵经理", "role": "部门经理"},
+    ]
+    rules = {"fine_designer": "40", "warning_days": True}
+    plain_book(path, clients, follow_ups, staff=staff, rules=rules)
+
+
+def build_ids_floats_zeros_spaces_fullwidth(path: Path) -> None:
+    """客户编号 and 记录编号 as numbers, text, text with .0, spaces, full-width
+    digits and leading zeros, matched across the two sheets."""
+    clients = [
+        client_row(1001),
+        client_row("1002"),
+        client_row("1003.0"),
+        client_row(" 1004 "),
+        client_row("１００５"),
+        client_row("00106"),
+        client_row(1007.5),
+        client_row("1001.0"),
+    ]
+    follow_ups = [
+        follow_up_row("1001", D(2026, 11, 2), record_id=1.0),
+        follow_up_row(1002.0, D(2026, 11, 2), record_id="2"),
+        follow_up_row("１００３", D(2026, 11, 2), record_id=" 3 "),
+        follow_up_row(1004, D(2026, 11, 2), record_id="０４"),
+        follow_up_row("1005 ", D(2026, 11, 2)),
+        follow_up_row(106, D(2026, 11, 2)),
+        follow_up_row("  ", D(2026, 11, 2)),
+    ]
+    plain_book(path, clients, follow_ups)
+
+
+PHONES = (
+    13900001234,  # typed as a number
+    13900001235.0,
+    "1.39000012E+10",  # Excel's scientific display, pasted as text
+    "139-0000-1237",
+    "+86 139 0000 1238",
+    "１３９００００１２３９",
+    13900001240,  # a number shown in scientific format
+)
+
+
+def build_phone_as_float_and_scientific(path: Path) -> None:
+    clients = [
+        client_row(1001 + index, phone=phone) for index, phone in enumerate(PHONES)
+    ]
+    plain_book(path, clients, [])
+    book = openpyxl.load_workbook(path)
+    book[layout.CLIENTS][f"C{len(PHONES) + 1}"].number_format = "0.00E+00"
+    book.save(path)
+
+
+# Every form of 2026-11-03 that SPEC §3 accepts, and with a time part.
+DATE_FORMS = (
+    D(2026, 11, 3),
+    dt.datetime(2026, 11, 3, 18, 45),
+    46329,
+    46329.75,
+    "2026-11-03",
+    "2026/11/3",
+    "2026.11.3",
+    "2026年11月3日",
+    "2026 年 11 月 3 日",
+    "2026-11-3",
+    "2026-11-03 09:30",
+    "2026/11/3 9:05:30",
+    "2026-11-03T14:30",
+    "２０２６－１１－０３",
+    " 2026/11/03 ",
+    "20261103",
+    20261103,
+)
+ENTRY_FORMS = (
+    dt.datetime(2026, 11, 3, 18, 0),
+    "2026-11-03 18:00",
+    "2026/11/3 18:00:00",
+    46329.75,
+    D(2026, 11, 3),
+)
+
+
+def build_date_forms(path: Path) -> None:
+    clients = [
+        client_row(1001 + index, handover_date=form)
+        for index, form in enumerate(DATE_FORMS)
+    ]
+    follow_ups = [
+        follow_up_row(1001, form, entered_at=entry)
+        for form, entry in zip(DATE_FORMS, ENTRY_FORMS, strict=False)
+    ]
+    plain_book(path, clients, follow_ups)
+
+
+def build_date_without_year(path: Path) -> None:
+    clients = [
+        client_row(1001, handover_date="11-03"),
+        client_row(1002, handover_date="11/3"),
+        client_row(1003, handover_date="11月3日"),
+        client_row(1004, handover_date="11.3"),
+    ]
+    follow_ups = [follow_up_row(1001, "11月5日", entered_at=None)]
+    plain_book(path, clients, follow_ups)
+
+
+def build_impossible_dates(path: Path) -> None:
+    clients = [
+        client_row(1001, handover_date="2026-02-30"),
+        client_row(1002, handover_date="2026-13-01"),
+        client_row(1003, handover_date="2026年2月29日"),
+        client_row(1004, handover_date="2026/04/31"),
+        client_row(1005, handover_date=20260230),
+        client_row(1006, handover_date="2026-00-10"),
+        client_row(1007, handover_date="1899-12-31"),
+        client_row(1008, handover_date=5),
+    ]
+    follow_ups = [follow_up_row(1001, "2026-11-31", entered_at=None)]
+    plain_book(path, clients, follow_ups)
+
+
+def build_future_dates(path: Path) -> None:
+    """Dates after the check day: where they make no sense, and 交房日期,
+    where they are normal."""
+    clients = [
+        client_row(1001, assigned_date=D(2026, 12, 15)),
+        client_row(1002, long_term="是", long_term_since=D(2027, 1, 1)),
+        client_row(1003, status="已签约", closed_date=D(2026, 12, 31)),
+        client_row(1004, handover_date=D(2027, 6, 1)),
+    ]
+    follow_ups = [follow_up_row(1002, D(2026, 12, 2))]
+    findings = [
+        {
+            "verified_date": D(2026, 12, 5),
+            "client_id": 1002,
+            "specialist": "林客服",
+            "kind": "徇私舞弊",
+            "verified": "是",
+        }
+    ]
+    plain_book(path, clients, follow_ups, findings=findings)
+
+
+MIXED_ASSIGNED = (
+    D(2026, 11, 1),
+    46327,
+    "2026/11/1",
+    "2026年11月1日",
+    "11/1/2026",
+    "1.11.2026",
+    "下周一",
+    dt.time(9, 30),
+    True,
+)
+MIXED_FOLLOW_UPS = (D(2026, 11, 3), "2026-11-3", 46330, "11/04/2026")
+
+
+def build_mixed_date_column(path: Path) -> None:
+    """One 分配日期 column and one 跟踪日期 column holding real dates, serial
+    numbers and text of several kinds."""
+    clients = [
+        client_row(1001 + index, assigned_date=value)
+        for index, value in enumerate(MIXED_ASSIGNED)
+    ]
+    follow_ups = [
+        follow_up_row(1001, value, entered_at=None) for value in MIXED_FOLLOW_UPS
+    ]
+    plain_book(path, clients, follow_ups)
+
+
+def build_stray_value_far_away(path: Path) -> None:
+    """One value typed in XFD1048576 of 客户, the last cell of a sheet: the
+    sheet then spans 17 billion cells, too many to hold."""
+    plain_book(path)
+    book = openpyxl.load_workbook(path)
+    book[layout.CLIENTS]["XFD1048576"] = "x"
+    book.save(path)
+
+
+def build_styled_cell_far_away(path: Path) -> None:
+    """XFD1048576 of 客户 formatted but empty: the stated dimension reaches it,
+    the values do not."""
+    plain_book(path)
+    book = openpyxl.load_workbook(path)
+    book[layout.CLIENTS]["XFD1048576"].fill = PatternFill("solid", fgColor="FFFF00")
+    book.save(path)
+
+
+def build_missing_required_sheet(path: Path) -> None:
+    plain_book(path, leave_out=(layout.FOLLOW_UPS,))
+
+
+def build_missing_staff_sheet(path: Path) -> None:
+    plain_book(path, leave_out=(layout.STAFF,))
+
+
+def build_missing_optional_sheets(path: Path) -> None:
+    plain_book(path, leave_out=(layout.RULES, layout.FINDINGS))
+
+
+def build_sheet_names_with_spaces(path: Path) -> None:
+    """Sheet names typed with spaces and full-width characters."""
+    plain_book(path)
+    book = openpyxl.load_workbook(path)
+    book[layout.CLIENTS].title = " 客户 "
+    book[layout.FOLLOW_UPS].title = "跟踪记录\u3000"
+    book[layout.STAFF].title = "人 员"
+    book.save(path)
+
+
 def build_valid(path: Path) -> None:
     path.write_bytes(valid_workbook_bytes())
 
@@ -482,11 +950,42 @@ CORPUS = {
 }
 
 
-def build_corpus(target: Path) -> dict[str, Path]:
-    """Build every corpus file into target; returns name -> path."""
+# file name -> (builder, exit code of `validate --as-of 2026-11-30`)
+LAYOUT_CORPUS = {
+    "wrong-dimension.xlsx": (build_wrong_dimension, 0),
+    "formatted-empty-rows.xlsx": (build_formatted_empty_rows, 0),
+    "merged-cells.xlsx": (build_merged_cells, 1),
+    "hidden-rows-and-columns.xlsx": (build_hidden_rows_and_columns, 0),
+    "columns-shuffled-with-extras.xlsx": (build_columns_shuffled_with_extras, 0),
+    "duplicate-headers.xlsx": (build_duplicate_headers, 1),
+    "formula-without-result.xlsx": (build_formula_without_result, 1),
+    "error-values.xlsx": (build_error_values, 1),
+    "booleans-and-numbers-as-text.xlsx": (build_booleans_and_numbers_as_text, 1),
+    "ids-floats-zeros-spaces-fullwidth.xlsx": (
+        build_ids_floats_zeros_spaces_fullwidth,
+        1,
+    ),
+    "phone-as-float-and-scientific.xlsx": (build_phone_as_float_and_scientific, 0),
+    "date-forms.xlsx": (build_date_forms, 0),
+    "date-without-year.xlsx": (build_date_without_year, 1),
+    "impossible-dates.xlsx": (build_impossible_dates, 1),
+    "future-dates.xlsx": (build_future_dates, 0),
+    "mixed-date-column.xlsx": (build_mixed_date_column, 1),
+    "stray-value-far-away.xlsx": (build_stray_value_far_away, 2),
+    "styled-cell-far-away.xlsx": (build_styled_cell_far_away, 0),
+    "missing-required-sheet.xlsx": (build_missing_required_sheet, 2),
+    "missing-staff-sheet.xlsx": (build_missing_staff_sheet, 1),
+    "missing-optional-sheets.xlsx": (build_missing_optional_sheets, 0),
+    "sheet-names-with-spaces.xlsx": (build_sheet_names_with_spaces, 0),
+}
+
+
+def build_corpus(target: Path, kinds: dict = CORPUS) -> dict[str, Path]:
+    """Build every file of kinds (CORPUS or LAYOUT_CORPUS) into target;
+    returns name -> path."""
     target.mkdir(parents=True, exist_ok=True)
     built = {}
-    for name, (builder, _code) in CORPUS.items():
+    for name, (builder, _outcome) in kinds.items():
         path = target / name
         builder(path)
         built[name] = path
@@ -495,8 +994,9 @@ def build_corpus(target: Path) -> dict[str, Path]:
 
 def main(argv: list[str]) -> None:
     target = Path(argv[0]) if argv else Path(__file__).parent / "corpus"
-    for name, path in build_corpus(target).items():
-        print(f"{path.stat().st_size:>10}  {name}")
+    for kinds in (CORPUS, LAYOUT_CORPUS):
+        for name, path in build_corpus(target, kinds).items():
+            print(f"{path.stat().st_size:>10}  {name}")
 
 
 if __name__ == "__main__":
