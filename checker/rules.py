@@ -163,11 +163,27 @@ def end_day(client: Client) -> int | None:
 
 
 def walk(
-    schedule: Schedule, start: int, days: list[int], until: int, ended_on: int | None
+    schedule: Schedule,
+    start: int,
+    days: list[int],
+    until: int,
+    ended_on: int | None,
+    resume: int | None = None,
 ) -> Track:
     """Walk the windows from start up to the day `until`, using the follow-up
-    days (sorted, unique ordinals). Misses dated up to `until` are collected."""
+    days (sorted, unique ordinals). Misses dated up to `until` are collected.
+
+    Every follow-up after the clock start becomes an anchor sooner or later, so
+    nothing after a follow-up depends on what came before it. With `resume`,
+    the walk starts at the last follow-up on or before that day, and only what
+    comes after it is collected: a month or a status then costs the windows
+    since then, not the client's whole history.
+    """
     anchor = start
+    if resume is not None:
+        before = bisect_right(days, resume)
+        if before and days[before - 1] > start:
+            anchor = days[before - 1]
     index = bisect_right(days, anchor)
     count = len(days)
     misses, met, first_missed = [], [], None
@@ -192,18 +208,25 @@ def walk(
 def follow_up_days(book: Book, until: dt.date) -> dict[str, list[int]]:
     """The follow-up days that count, per client: on or after its 分配日期 and
     not after `until`, sorted and unique."""
-    assigned = {client.client_id: client.assigned_date for client in book.clients}
-    limit = until.toordinal()
-    days: dict[str, set[int]] = {}
+    # The earliest day that counts, per client; a client without 分配日期 counts
+    # every follow-up. This loop runs once per record of the log.
+    earliest = {
+        client.client_id: client.assigned_date or dt.date.min for client in book.clients
+    }
+    days: dict[str, set] = {}
     for follow_up in book.follow_ups:
-        if follow_up.client_id not in assigned:
+        start = earliest.get(follow_up.client_id)
+        day = follow_up.date
+        if start is None or day > until or day < start:
             continue
-        day = follow_up.date.toordinal()
-        start = assigned[follow_up.client_id]
-        if day > limit or (start is not None and day < start.toordinal()):
-            continue
-        days.setdefault(follow_up.client_id, set()).add(day)
-    return {client_id: sorted(found) for client_id, found in days.items()}
+        found = days.get(follow_up.client_id)
+        if found is None:
+            found = days[follow_up.client_id] = set()
+        found.add(day)
+    return {
+        client_id: sorted(day.toordinal() for day in found)
+        for client_id, found in days.items()
+    }
 
 
 def unique_clients(book: Book) -> list[Client]:
@@ -217,20 +240,36 @@ def unique_clients(book: Book) -> list[Client]:
 
 
 def client_track(
-    client: Client, days: list[int], rules: Rules, until: dt.date
+    client: Client,
+    days: list[int],
+    rules: Rules,
+    until: dt.date,
+    since: dt.date | None = None,
 ) -> Track | None:
-    """One client's walk up to `until`; None when it cannot be judged (资料不全)."""
+    """One client's walk up to `until` (from its last follow-up before `since`,
+    when given); None when it cannot be judged (资料不全)."""
     start = clock_start(client, days, rules)
     if start is None:
         return None
     schedule = Schedule(client, rules, start)
-    return walk(schedule, start.toordinal(), days, until.toordinal(), end_day(client))
+    # A follow-up on `since` itself may come after a miss dated that day, so the
+    # walk resumes at the last follow-up before it.
+    resume = since.toordinal() - 1 if since is not None else None
+    return walk(
+        schedule, start.toordinal(), days, until.toordinal(), end_day(client), resume
+    )
 
 
 def client_misses(
-    client: Client, days: list[int], rules: Rules, until: dt.date
+    client: Client,
+    days: list[int],
+    rules: Rules,
+    until: dt.date,
+    since: dt.date | None = None,
 ) -> list[Miss]:
-    track = client_track(client, days, rules, until)
+    """The client's misses dated up to `until` (and, given `since`, at least all
+    those dated from `since` on)."""
+    track = client_track(client, days, rules, until, since)
     if track is None:
         return []
     return [
@@ -244,14 +283,16 @@ def client_misses(
     ]
 
 
-def all_misses(book: Book, until: dt.date) -> list[Miss]:
-    """Every miss dated up to `until`, client by client in sheet order."""
+def all_misses(book: Book, until: dt.date, since: dt.date | None = None) -> list[Miss]:
+    """Every miss dated up to `until` (from `since` on, when given), client by
+    client in sheet order."""
     days = follow_up_days(book, until)
     misses = []
     for client in unique_clients(book):
-        misses.extend(
-            client_misses(client, days.get(client.client_id, []), book.rules, until)
+        found = client_misses(
+            client, days.get(client.client_id, []), book.rules, until, since
         )
+        misses.extend(m for m in found if since is None or m.date >= since)
     return misses
 
 
@@ -268,7 +309,8 @@ def client_status(
         return _status(client, "", last, None, None, layout.CLOSED)
 
     schedule = Schedule(client, rules, start)
-    track = walk(schedule, start.toordinal(), days, as_of.toordinal(), ended_on)
+    today = as_of.toordinal()
+    track = walk(schedule, start.toordinal(), days, today, ended_on, resume=today)
     shown = track.first_missed if track.first_missed is not None else track.deadline
     late = as_of.toordinal() - shown
     category = schedule.category_on(as_of.toordinal())
@@ -317,7 +359,7 @@ def month_fines(book: Book, month: str, as_of: dt.date | None = None) -> MonthFi
     until = last if as_of is None else min(last, as_of)
     clients = {client.client_id: client for client in unique_clients(book)}
 
-    misses = [miss for miss in all_misses(book, until) if miss.date >= first]
+    misses = all_misses(book, until, since=first)
     lines, unfined = [], 0
     for miss in misses:
         if not is_fined(miss.category, book.rules):

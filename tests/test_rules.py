@@ -287,3 +287,36 @@ def test_status_states(as_of, state, days_overdue):
 
     assert (status.state, status.days_overdue) == (state, days_overdue)
     assert status.deadline == day("2026-11-04")  # first missed since last follow-up
+
+
+def test_a_month_computed_on_its_own_matches_the_whole_history():
+    # A long history with gaps: the month's misses must not depend on whether
+    # the walk started at the assignment or at a later follow-up.
+    days = [
+        "2026-03-02",
+        "2026-03-20",
+        "2026-06-01",
+        "2026-10-30",
+        "2026-11-01",
+        "2026-11-09",
+        "2026-11-20",
+    ]
+    the_book = book([client(assigned_date="2026-03-01")], follow_ups("1", *days))
+
+    everything = all_misses(the_book, day("2026-11-30"))
+    november = [m for m in everything if m.date >= day("2026-11-01")]
+    assert month_fines(the_book, "2026-11").misses == november
+    assert november[0].date == day("2026-11-05")
+    [status] = statuses(the_book, day("2026-11-30"))
+    assert status.last_follow_up == day("2026-11-20")
+    assert status.deadline == day("2026-11-23")
+
+
+def test_a_miss_dated_the_first_of_the_month_with_a_follow_up_that_day():
+    # Deadline 10-31 missed, the late follow-up comes on 11-01: the miss is
+    # November's although the walk for November could start at 11-01.
+    the_book = book([client(assigned_date="2026-10-28")], follow_ups("1", "2026-11-01"))
+
+    assert [m.date for m in month_fines(the_book, "2026-11").misses][:1] == [
+        day("2026-11-01")
+    ]
