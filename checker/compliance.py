@@ -85,7 +85,8 @@ def month_compliance(
 
     tallies: dict[str, Tally] = {}
     for client in unique_clients(book):
-        track = client_track(client, days.get(client.client_id, []), book.rules, until)
+        client_days = days.get(client.client_id, [])
+        track = client_track(client, client_days, book.rules, until, since=first)
         if track is None:
             continue
         met = _count_between(track.met, first, until)
