@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from collections import Counter
@@ -24,13 +25,15 @@ from checker.report import (
     Checked,
     check_workbook,
     fines_json,
+    rule_errors,
     status_json,
     validation_json,
+    yuan,
 )
 from checker.rules import MonthFines, month_fines, statuses
 from workbook import layout
 from workbook.opening import UnreadableWorkbook
-from workbook.values import as_date
+from workbook.values import as_date, month_bounds
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -48,18 +51,31 @@ class Commands(click.Group):
     """Turns any unexpected failure into a message instead of a traceback."""
 
     def invoke(self, ctx):
+        keep_printable()
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
             raise CannotRun("已中断") from None
+        except BrokenPipeError:
+            # The reader went away (`status … | head`): nothing left to say.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushed at exit
+            sys.exit(EXIT_CLEAN)
         except Exception as error:
             detail = "".join(traceback.format_exception_only(type(error), error))
             raise CannotRun(
                 "程序内部错误，没有完成。请把这条信息和所用的工作簿发给维护人员：\n"
                 + detail.strip()
             ) from None
+
+
+def keep_printable() -> None:
+    """Chinese text on a console or file whose encoding cannot show it (a
+    redirect on a non-Chinese Windows) comes out escaped instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 # Options shared by several commands, defined once.
@@ -110,8 +126,12 @@ def main():
     """
 
 
-def load(book: Path, as_of: dt.date | None) -> Checked:
-    """Read and check the workbook, or stop with exit 2 and a Chinese message."""
+def load(book: Path, as_of: dt.date | None, uses_rules: bool = True) -> Checked:
+    """Read and check the workbook, or stop with exit 2 and a Chinese message.
+
+    A command that computes with the rules refuses to run on an unusable 规则
+    value rather than fall back to the default.
+    """
     try:
         checked = check_workbook(book, as_of or dt.date.today())
     except UnreadableWorkbook as error:
@@ -121,6 +141,12 @@ def load(book: Path, as_of: dt.date | None) -> Checked:
         raise CannotRun(
             f"{book.name} 缺少工作表“{'”“'.join(missing)}”，"
             "请确认选对了文件，或按模板（client-tracking new）恢复该工作表"
+        )
+    broken = rule_errors(checked) if uses_rules else []
+    if broken:
+        lines = "\n".join(found.render() for found in broken)
+        raise CannotRun(
+            f"规则表有不能使用的值，没有计算（也没有写出任何文件）：\n{lines}"
         )
     return checked
 
@@ -169,9 +195,9 @@ def new(path: Path, force: bool):
     \b
     例：client-tracking new 客户跟踪.xlsx
     """
-    from workbook.template import template_workbook
+    from workbook.template import build_template
 
-    write_output(path, lambda temporary: template_workbook().save(temporary), force)
+    write_output(path, build_template, force)
     click.echo(f"已写出模板：{path}")
 
 
@@ -186,7 +212,7 @@ def validate(book: Path, as_of, strict: bool, as_json: bool):
     \b
     例：client-tracking validate 客户跟踪.xlsx --as-of 2026-11-30
     """
-    checked = load(book, as_of)
+    checked = load(book, as_of, uses_rules=False)
     if as_json:
         print_json(validation_json(checked))
     else:
@@ -220,7 +246,7 @@ def print_fines(
     suspects: list[Suspect] | None = None,
 ) -> None:
     click.echo(
-        f"{fines.month} 乐捐合计 ¥{fines.total:g}（{len(fines.lines)} 行），"
+        f"{fines.month} 乐捐合计 ¥{yuan(fines.total)}（{len(fines.lines)} 行），"
         f"已写入 {output}"
     )
     if quiet:
@@ -228,7 +254,9 @@ def print_fines(
     from checker.fines_workbook import summary_rows
 
     for person, role, department, count, amount in summary_rows(fines):
-        click.echo(f"  {person}\t{role}\t{department or '-'}\t{count} 次\t¥{amount:g}")
+        click.echo(
+            f"  {person}\t{role}\t{department or '-'}\t{count} 次\t¥{yuan(amount)}"
+        )
     if fines.unfined_misses:
         click.echo(f"另有长期跟踪客户漏跟 {fines.unfined_misses} 次，按规则不计乐捐。")
     if suspects:
@@ -236,10 +264,22 @@ def print_fines(
             f"疑点 {len(suspects)} 条，见输出工作簿的“疑点”（或运行 audit）；"
             "疑点只供核实，不影响乐捐。"
         )
-    if checked.problems:
+    if checked.errors:
         click.echo(
-            f"工作簿有 {len(checked.errors)} 条错误、{len(checked.warnings)} 条提醒，"
-            "见输出工作簿的“问题清单”（或运行 validate）。",
+            f"注意：工作簿有 {len(checked.errors)} 条错误，乐捐金额可能不准确。"
+            "请改正“问题清单”中的错误后重新计算（或运行 validate 查看）。",
+            err=True,
+        )
+    elif checked.warnings:
+        click.echo(
+            f"工作簿有 {len(checked.warnings)} 条提醒，见输出工作簿的“问题清单”。",
+            err=True,
+        )
+    _, last = month_bounds(fines.month)
+    if last > checked.as_of:
+        click.echo(
+            f"注意：{fines.month} 还没有过完（检查日 {checked.as_of}），"
+            "这是截至检查日的部分乐捐。",
             err=True,
         )
 
@@ -356,7 +396,14 @@ def status(book: Path, as_of, overdue: bool, designer: str | None, as_json: bool
     if designer:
         from workbook.values import as_name
 
-        shown = [s for s in shown if s.designer == as_name(designer)]
+        wanted = as_name(designer)
+        if wanted not in checked.book.staff and all(
+            c.designer != wanted for c in checked.book.clients
+        ):
+            click.echo(
+                f"注意：人员表和客户表里都没有设计师“{wanted}”，请核对姓名。", err=True
+            )
+        shown = [s for s in shown if s.designer == wanted]
     if as_json:
         print_json(status_json(checked.as_of, shown))
     else:
@@ -403,7 +450,13 @@ def demo(folder: Path, force: bool):
     """
     from workbook.sample import SAMPLE_AS_OF, build_sample
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CannotRun(
+            f"无法建立文件夹 {folder}（{error.strerror}），"
+            "请换一个可写的位置，例如：client-tracking demo 文档/示例"
+        ) from None
     sample = folder / "客户跟踪-示例.xlsx"
     write_output(sample, build_sample, force)
     click.echo(f"示例工作簿：{sample}")

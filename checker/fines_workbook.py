@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import math
 import re
 import unicodedata
@@ -45,7 +46,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from checker import __version__
 from checker.audit import Suspect, find_suspects
 from checker.compliance import MonthCompliance, Tally, month_compliance
-from checker.report import Checked
+from checker.report import Checked, yuan
 from checker.rules import CLAUSE_ORDER, CLAUSE_ROLES, MonthFines, unique_clients
 from workbook import layout
 from workbook.problems import SEVERITY_TEXT
@@ -428,7 +429,7 @@ def summary_rows(fines: MonthFines) -> list:
 
 
 def write_summary(
-    book: Workbook, fines: MonthFines, compliance: MonthCompliance
+    book: Workbook, fines: MonthFines, compliance: MonthCompliance, checked: Checked
 ) -> None:
     rows = summary_rows(fines)
     sheet = table_sheet(book, "汇总", SUMMARY_HEADERS, COMPLIANCE_WIDTHS, len(rows))
@@ -443,10 +444,23 @@ def write_summary(
     page.put(
         total_row + 2,
         [
-            f"{fines.month} 乐捐合计 {fines.total:g} 元；"
+            f"{fines.month} 乐捐合计 {yuan(fines.total)} 元；"
             f"另有未计乐捐的长期跟踪漏跟 {fines.unfined_misses} 次"
         ],
     )
+    if checked.errors:
+        # The amounts stand as computed, but nobody should pay them before the
+        # workbook's errors are fixed and the month computed again.
+        page.put(
+            total_row + 3,
+            [
+                Styled(
+                    f"注意：源工作簿有 {len(checked.errors)} 条错误，以上金额可能不准确；"
+                    "请改正“问题清单”中的错误后重新计算。",
+                    TOTAL,
+                )
+            ],
+        )
 
     # The chart sits right of the fines table, the compliance tables below both.
     first_row = max(total_row + 4, CHART_ROWS + 2)
@@ -737,7 +751,7 @@ def build_fines_workbook(
         suspects = find_suspects(checked.book, fines.month, checked.as_of)
     compliance = month_compliance(checked.book, fines.month, checked.as_of)
     book = Workbook(write_only=True)
-    write_summary(book, fines, compliance)
+    write_summary(book, fines, compliance, checked)
     write_lines(book, fines)
     write_problems(book, checked)
     write_suspects(book, suspects, checked)
@@ -750,4 +764,8 @@ def build_fines_workbook(
 def save_fines_workbook(
     fines: MonthFines, checked: Checked, path: Path, extra_sheets=(), suspects=None
 ) -> None:
-    build_fines_workbook(fines, checked, extra_sheets, suspects).save(path)
+    # Saved to memory first and written in one call, so a full disk fails on
+    # that write and not inside openpyxl's half-closed zip.
+    buffer = io.BytesIO()
+    build_fines_workbook(fines, checked, extra_sheets, suspects).save(buffer)
+    Path(path).write_bytes(buffer.getvalue())

@@ -36,10 +36,13 @@ def refuse_unsafe_target(target: Path, force: bool, inputs: tuple = ()) -> None:
             f"{target} 是一个文件夹，请指定输出文件名，例如 {target / '乐捐.xlsx'}"
         )
     if excel_lock_file(target).exists():
-        raise OutputError(f"{target.name} 正在 Excel 或 WPS 中打开，请先关闭它再运行")
+        raise OutputError(
+            f"{target.name} 正在 Excel 或 WPS 中打开，请先关闭它再运行；"
+            f"如果已经关闭，请删除旁边残留的 {excel_lock_file(target).name} 文件"
+        )
     if target.exists() and not force:
         raise OutputError(
-            f"{target} 已存在，没有覆盖。确需覆盖请加 --force，或用 -o 指定新文件名"
+            f"{target} 已存在，没有覆盖。确需覆盖请加 --force，或换一个文件名"
         )
     folder = target.parent
     if not folder.is_dir():
@@ -66,6 +69,8 @@ def write_atomically(
         os.close(handle)
         temporary = Path(name)
         write(temporary)
+        # mkstemp makes the file private; an output is for the whole team.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except PermissionError as error:
         raise OutputError(
@@ -85,3 +90,9 @@ def _os_message(target: Path, error: OSError) -> str:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"磁盘空间不足，{target} 没有写成（原文件未改动）。请清理磁盘后重试"
     return f"写入 {target} 失败（{error.strerror or error}），原文件未改动。请换一个位置重试"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -65,6 +65,18 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def yuan(amount: float) -> str:
+    """An amount as people read it: 1,234 or 1,234.50, never 1.2e+06."""
+    if float(amount).is_integer():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def rule_errors(checked: Checked) -> list:
+    """Unusable values in 规则: no amount computed from them can be trusted."""
+    return [p for p in checked.problems if p.sheet == layout.RULES and p.is_error]
+
+
 def _amount(value: float):
     return int(value) if float(value).is_integer() else round(value, 2)
 

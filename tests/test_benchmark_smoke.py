@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -97,3 +98,36 @@ def test_same_seed_same_bytes(small, tmp_path):
 def test_unknown_size_is_refused(tmp_path):
     with pytest.raises(ValueError, match="size"):
         generator.make_workbook("XL", tmp_path / "x.xlsx")
+
+
+BENCH = SCRIPT.with_name("bench.py")
+BENCH_ROWS = (
+    "(a) floor",
+    "(b) validate",
+    "(b) fines",
+    "(c) reader.read_workbook",
+    "(c) rules.month_fines",
+    "(c) rules.statuses",
+    "(c) checks.cross_checks",
+    "(e) naive",
+)
+
+
+def test_bench_runs_on_small_and_writes_its_results_where_told(tmp_path):
+    committed = SCRIPT.with_name("RESULTS.md")
+    before = committed.read_bytes() if committed.exists() else None
+    results = tmp_path / "RESULTS.md"
+    argv = [sys.executable, str(BENCH), "--sizes", "S", "--repeat", "1"]
+    # A small add-in book keeps the test fast; the code path is the same.
+    argv += ["--out", str(tmp_path), "--results", str(results)]
+    argv += ["--addin-clients", "200"]
+
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    for row in BENCH_ROWS:
+        assert f"| S | {row}" in done.stdout
+    assert "Targets (issue 5)" in done.stdout
+    assert results.read_text(encoding="utf-8") in done.stdout
+    # The repository's table is only rewritten by a real run.
+    assert (committed.read_bytes() if committed.exists() else None) == before

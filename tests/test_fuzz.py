@@ -254,6 +254,8 @@ def run(runner: CliRunner, *args) -> tuple[int, str, str]:
 
 
 def output_cells(path: Path) -> str:
+    if not path.exists():
+        return ""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
         return "\n".join(
@@ -308,10 +310,14 @@ def test_random_workbooks_never_crash_nor_leak_phone_numbers(folder, sheets):
         ["status", path, "--as-of", AS_OF, "--json"],
     ):  # fmt: skip
         code, stdout, stderr = run(runner, *command)
+        printed.append(stdout + stderr)
+        if code == 2 and command[0] != "validate":
+            # Computing with an unusable 规则 value is refused, not a crash.
+            assert stderr.startswith("错误：规则表有不能使用的值"), stderr
+            continue
         assert code in (0, 1), (command[0], stderr)
         again = run(runner, *command)
         assert again[1] == stdout, command[0]
-        printed.append(stdout + stderr)
         data = json.loads(stdout)
         check_problems(data.get("problems", []))
 

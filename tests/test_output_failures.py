@@ -209,12 +209,13 @@ def fill_the_disk(monkeypatch) -> None:
     """Make every workbook save write part of a file, then fail as a full
     disk does."""
 
-    def save(workbook, filename):
-        with open(filename, "wb") as stream:
-            stream.write(b"PK\x03\x04" + b"\0" * 4096)
+    # Workbooks are saved to memory and then written to the file in one call.
+    def write_bytes(path, data):
+        with open(path, "wb") as stream:
+            stream.write(data[:4096])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", save)
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
 
 
 @pytest.mark.parametrize("command", ["fines", "new"])

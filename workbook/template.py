@@ -170,13 +170,17 @@ def save_workbook(
     raw = BytesIO()
     ExcelWriter(wb, ZipFile(raw, "w", ZIP_DEFLATED)).save()
 
-    path = Path(path)
-    with ZipFile(raw) as source, ZipFile(path, "w", ZIP_DEFLATED) as target:
+    # The file itself is written in one call, so a full disk fails there and
+    # not inside a half-closed zip.
+    stable_bytes = BytesIO()
+    with ZipFile(raw) as source, ZipFile(stable_bytes, "w", ZIP_DEFLATED) as target:
         for entry in source.infolist():
             stable = ZipInfo(entry.filename, date_time=saved_at.timetuple()[:6])
             stable.compress_type = ZIP_DEFLATED
             stable.external_attr = 0o600 << 16
             target.writestr(stable, source.read(entry.filename))
+    path = Path(path)
+    path.write_bytes(stable_bytes.getvalue())
     return path
 
 
