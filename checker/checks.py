@@ -13,6 +13,7 @@ from checker.rules import follow_up_days
 from workbook import layout
 from workbook.problems import cell_name, problem
 from workbook.records import Book, Client
+from workbook.values import month_bounds
 
 
 def cross_checks(book: Book, as_of: dt.date) -> list:
@@ -94,7 +95,41 @@ def _designer_chain(book: Book, client: Client) -> list:
         return [
             problem("designer-without-superior", layout.CLIENTS, cell, client.designer)
         ]
-    return []
+    return role_mismatches(
+        book, layout.CLIENTS, cell, person, layout.ROLE_DESIGNER, layout.ROLE_MANAGER
+    )
+
+
+def role_mismatches(
+    book: Book, sheet: str, cell: str, person, role: str, superior_role: str
+) -> list:
+    """A person charged under one role whose 人员 row says another, and the same
+    for the superior who pays the joint share."""
+    found = []
+    if person.role and person.role != role:
+        found.append(
+            problem(
+                "role-mismatch",
+                sheet,
+                cell,
+                person.name,
+                header=role,
+                extra=person.role,
+            )
+        )
+    superior = book.staff.get(person.superior)
+    if superior is not None and superior.role and superior.role != superior_role:
+        found.append(
+            problem(
+                "role-mismatch",
+                sheet,
+                cell,
+                superior.name,
+                header=superior_role,
+                extra=superior.role,
+            )
+        )
+    return found
 
 
 def follow_up_mismatches(book: Book, as_of: dt.date) -> list:
@@ -129,6 +164,8 @@ def _follow_up_problems(book: Book, follow_up, client, as_of: dt.date) -> list:
             "date", "future-date", shown, header="跟踪日期", extra=as_of.isoformat()
         )
     if client.assigned_date and follow_up.date < client.assigned_date:
+        if follow_up.designer and follow_up.designer != client.designer:
+            return []  # the previous designer's history: expected, not counted
         # Before the assignment it was someone else's client: the record does
         # not count, and a different designer on it is expected.
         return at(
@@ -153,6 +190,16 @@ def finding_gaps(book: Book) -> list:
         if not name:
             found.append(problem("finding-without-specialist", layout.FINDINGS, cell))
             continue
+        if finding.client_id and client is None:
+            id_cell = _cell(book, layout.FINDINGS, finding.row, "client_id")
+            found.append(
+                problem(
+                    "finding-unknown-client",
+                    layout.FINDINGS,
+                    id_cell,
+                    finding.client_id,
+                )
+            )
         person = book.staff.get(name)
         if person is None:
             found.append(
@@ -162,6 +209,42 @@ def finding_gaps(book: Book) -> list:
             found.append(
                 problem("specialist-without-superior", layout.FINDINGS, cell, name)
             )
+        else:
+            found += role_mismatches(
+                book,
+                layout.FINDINGS,
+                cell,
+                person,
+                layout.ROLE_SPECIALIST,
+                layout.ROLE_SUPERVISOR,
+            )
+    return found
+
+
+def reassigned_after_month(book: Book, month: str) -> list:
+    """Clients assigned after the month who have someone else's earlier records:
+    probably handed over since, so the month's misses of the previous designer
+    are beyond what this workbook can show."""
+    _, last = month_bounds(month)
+    earlier_by_others = {
+        f.client_id for f in book.follow_ups if f.designer and f.date <= last
+    }
+    found = []
+    for client in book.clients:
+        if client.assigned_date is None or client.assigned_date <= last:
+            continue
+        if client.client_id not in earlier_by_others:
+            continue
+        cell = _cell(book, layout.CLIENTS, client.row, "assigned_date")
+        found.append(
+            problem(
+                "reassigned-after-month",
+                layout.CLIENTS,
+                cell,
+                client.assigned_date.isoformat(),
+                extra=month,
+            )
+        )
     return found
 
 

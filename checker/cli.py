@@ -20,6 +20,7 @@ import click
 from addin.cli import addin
 from checker import __version__
 from checker.audit import CODES, LABELS, Suspect, audit_json, find_suspects
+from checker.checks import reassigned_after_month
 from checker.output import OutputError, write_atomically
 from checker.report import (
     Checked,
@@ -235,6 +236,7 @@ def compute_fines(book: Path, month: str | None, as_of) -> tuple[MonthFines, Che
     today = as_of or dt.date.today()
     month = month or previous_month(today)
     checked = load(book, as_of)
+    checked.problems += reassigned_after_month(checked.book, month)
     return month_fines(checked.book, month, today), checked
 
 

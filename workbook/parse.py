@@ -111,8 +111,11 @@ class Table:
             columns[key] = index
         return columns
 
-    def require(self, *keys: str) -> bool:
-        """Report missing columns; True when the sheet can be read at all."""
+    def require(self, *keys: str, money: tuple = ()) -> bool:
+        """Report missing columns; True when the sheet can be read at all.
+
+        Columns in `money` can be done without, but their absence changes what
+        is charged, so it is an error and not a reminder."""
         if self.header_row is None:
             header = self.sheet.columns[0].header
             self.problems.append(
@@ -124,7 +127,8 @@ class Table:
             if column.key in self.columns or column.kind == "computed":
                 continue
             required = column.key in keys
-            code = "missing-column" if required else "missing-column-optional"
+            serious = required or column.key in money
+            code = "missing-column" if serious else "missing-column-optional"
             header_cell = cell_name(self.header_row + 1, 1)
             self.problems.append(
                 problem(code, self.sheet.name, header_cell, header=column.header)
@@ -317,9 +321,21 @@ def _readable(raw):
     return read
 
 
+# Client columns whose absence changes the fines: without them every client is
+# judged as if the cell were blank on every row.
+MONEY_COLUMNS = (
+    "handover_date",
+    "assigned_date",
+    "long_term",
+    "long_term_since",
+    "status",
+    "closed_date",
+)
+
+
 def read_clients(rows, problems: list) -> tuple[list[Client], dict]:
     table = Table(layout.CLIENT_SHEET, rows, problems)
-    if not table.require("client_id", "designer"):
+    if not table.require("client_id", "designer", money=MONEY_COLUMNS):
         return [], table.columns
     client_id, raw_id = table.reader("client_id", as_id), table.raw("client_id")
     name, estate, room, phone = (
@@ -404,10 +420,10 @@ def read_follow_ups(rows, problems: list) -> tuple[list[FollowUp], dict]:
     return follow_ups, table.columns
 
 
-def read_staff(rows, problems: list) -> dict[str, Person]:
+def read_staff(rows, problems: list) -> tuple[dict[str, Person], dict]:
     table = Table(layout.STAFF_SHEET, rows, problems)
     if not table.require("name"):
-        return {}
+        return {}, table.columns
     name, superior = table.name("name"), table.name("superior")
     raw_name = table.raw("name")
     role, department = table.choice("role"), table.text("department")
@@ -433,13 +449,13 @@ def read_staff(rows, problems: list) -> dict[str, Person]:
             superior=superior(row, number),
             active=True if working is None else working,
         )
-    return staff
+    return staff, table.columns
 
 
-def read_findings(rows, problems: list) -> list[Finding]:
+def read_findings(rows, problems: list) -> tuple[list[Finding], dict]:
     table = Table(layout.FINDING_SHEET, rows, problems)
     if not table.require("verified_date", "verified"):
-        return []
+        return [], table.columns
     verified_date, raw_date = (
         table.reader("verified_date", as_date),
         table.raw("verified_date"),
@@ -468,7 +484,7 @@ def read_findings(rows, problems: list) -> list[Finding]:
         ):
             table.report("finding-without-date", "verified_date", number)
         findings.append(finding)
-    return findings
+    return findings, table.columns
 
 
 def read_rules(rows, problems: list) -> Rules:
@@ -639,7 +655,7 @@ def read_book(sheets) -> Book:
         )
     staff = rows_of(layout.STAFF, True)
     if staff is not None:
-        book.staff = read_staff(staff, book.problems)
+        book.staff, book.columns[layout.STAFF] = read_staff(staff, book.problems)
     book.rules = read_rules(rows_of(layout.RULES, False), book.problems)
     findings = rows_of(layout.FINDINGS, False)
     if findings is None:
@@ -647,5 +663,7 @@ def read_book(sheets) -> Book:
             problem("missing-sheet-default", layout.FINDINGS, "", extra=layout.FINDINGS)
         )
     else:
-        book.findings = read_findings(findings, book.problems)
+        book.findings, book.columns[layout.FINDINGS] = read_findings(
+            findings, book.problems
+        )
     return book

@@ -83,8 +83,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "长期跟踪为“是”但没有转长期日期，按自分配日期起即为长期跟踪判定；请补填转长期日期",
     ),
     "no-assigned-date": (
-        WARNING,
-        "没有可用的分配日期，从该客户的第一条跟踪记录起算；请补填分配日期",
+        ERROR,
+        "没有可用的分配日期，从该客户的第一条跟踪记录起算，可能少算漏跟；请补填分配日期",
     ),
     "incomplete-client": (
         ERROR,
@@ -144,7 +144,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown-rule": (WARNING, "参数“{value}”不认识，已忽略；请核对参数名称"),
     "duplicate-rule": (
         ERROR,
-        "参数“{header}”出现了两次（另一处在 {extra}），请只保留一行",
+        "参数“{value}”出现了两次（另一处在 {extra}），请只保留一行",
+    ),
+    "role-mismatch": (
+        WARNING,
+        "“{value}”在人员表中的角色是“{extra}”，这里却按{header}计算；"
+        "请核对人员表的角色或这里的姓名",
+    ),
+    "finding-unknown-client": (
+        WARNING,
+        "客户编号“{value}”在客户表中不存在；这条监管记录仍计入，请核对编号",
+    ),
+    "reassigned-after-month": (
+        WARNING,
+        "分配日期 {value} 在 {extra} 之后，而之前已有别人的跟踪记录：若这是转交来的客户，"
+        "转交前在 {extra} 的漏跟按当前工作簿已无法计算；请用转交前保存的工作簿计算该月",
     ),
 }
 
