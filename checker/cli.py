@@ -169,7 +169,12 @@ def outcome(checked: Checked, strict: bool = False) -> int:
 
 
 def print_json(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    # Always UTF-8, whatever the console's code page: a program reading the
+    # JSON on a Chinese Windows must not receive GBK.
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def save_fines_workbook(*args, **kwargs) -> None:
