@@ -237,12 +237,20 @@ def previous_month(today: dt.date) -> str:
     return f"{first.year:04d}-{first.month:02d}"
 
 
-def compute_fines(book: Path, month: str | None, as_of) -> tuple[MonthFines, Checked]:
-    today = as_of or dt.date.today()
-    month = month or previous_month(today)
-    checked = load(book, as_of)
+def write_month(checked: Checked, month: str, output: Path, force: bool):
+    """The month's fines and suspects, written to the fines workbook."""
     checked.problems += reassigned_after_month(checked.book, month)
-    return month_fines(checked.book, month, today), checked
+    result = month_fines(checked.book, month, checked.as_of)
+    suspects = find_suspects(checked.book, month, checked.as_of)
+    write_output(
+        output,
+        lambda temporary: save_fines_workbook(
+            result, checked, temporary, suspects=suspects
+        ),
+        force,
+        inputs=(checked.path,),
+    )
+    return result, suspects
 
 
 def print_fines(
@@ -316,17 +324,10 @@ def fines(book: Path, month, output, force: bool, as_of, as_json: bool, quiet: b
     例：client-tracking fines 客户跟踪.xlsx --month 2026-11
         client-tracking fines 客户跟踪.xlsx -o 十一月乐捐.xlsx --force
     """
-    result, checked = compute_fines(book, month, as_of)
-    suspects = find_suspects(checked.book, result.month, checked.as_of)
-    output = output or Path(f"乐捐-{result.month}.xlsx")
-    write_output(
-        output,
-        lambda temporary: save_fines_workbook(
-            result, checked, temporary, suspects=suspects
-        ),
-        force,
-        inputs=(book,),
-    )
+    checked = load(book, as_of)
+    month = month or previous_month(checked.as_of)
+    output = output or Path(f"乐捐-{month}.xlsx")
+    result, suspects = write_month(checked, month, output, force)
     if as_json:
         print_json(fines_json(result, checked))
     else:
@@ -475,17 +476,8 @@ def demo(folder: Path, force: bool):
     )
 
     month = f"{SAMPLE_AS_OF.year:04d}-{SAMPLE_AS_OF.month:02d}"
-    result = month_fines(checked.book, month, SAMPLE_AS_OF)
-    suspects = find_suspects(checked.book, month, SAMPLE_AS_OF)
     output = folder / f"乐捐-{month}.xlsx"
-    write_output(
-        output,
-        lambda temporary: save_fines_workbook(
-            result, checked, temporary, suspects=suspects
-        ),
-        force,
-        inputs=(sample,),
-    )
+    result, suspects = write_month(checked, month, output, force)
     print_fines(result, output, checked, quiet=False, suspects=suspects)
 
 

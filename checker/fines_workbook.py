@@ -221,21 +221,25 @@ def _write_xml(sheet, rows: list, looks, heights: dict) -> None:
     columns = max(map(len, rows), default=0)
     letters = [get_column_letter(column) for column in range(1, columns + 1)]
     looks = list(looks) + [None] * (columns - len(looks))
-    body = "".join(
-        _row_xml(number, row, looks, letters, styles, heights.get(number))
-        for number, row in enumerate(rows, start=1)
-    )
-    # Markup never holds these, so one search covers every text; openpyxl
-    # refuses them the same way.
-    found = ILLEGAL_CHARACTERS_RE.search(body)
-    if found:
-        raise IllegalCharacterError(f"{found.group()!r} cannot be used in worksheets.")
 
     path, head, tail = _closed_sheet_xml(sheet)
     if rows and letters:
         head = _with_dimension(head, f"A1:{letters[-1]}{len(rows)}")
+    # Row by row: a list of a quarter of a million suspects joined into one
+    # string would cost more memory than the whole input workbook.
     with open(path, "w", encoding="utf-8", newline="") as file:  # "\n" as it is
-        file.write(f"{head}<sheetData>{body}</sheetData>{tail}")
+        file.write(f"{head}<sheetData>")
+        for number, row in enumerate(rows, start=1):
+            xml = _row_xml(number, row, looks, letters, styles, heights.get(number))
+            # Markup never holds these, so one search covers every text;
+            # openpyxl refuses them the same way.
+            found = ILLEGAL_CHARACTERS_RE.search(xml)
+            if found:
+                raise IllegalCharacterError(
+                    f"{found.group()!r} cannot be used in worksheets."
+                )
+            file.write(xml)
+        file.write(f"</sheetData>{tail}")
 
 
 def _with_dimension(head: str, reference: str) -> str:
