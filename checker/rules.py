@@ -207,7 +207,15 @@ def walk(
 
 def follow_up_days(book: Book, until: dt.date) -> dict[str, list[int]]:
     """The follow-up days that count, per client: on or after its 分配日期 and
-    not after `until`, sorted and unique."""
+    not after `until`, sorted and unique. Built once per book and day: fines,
+    compliance and the checks of one command ask for the same one."""
+    key = ("follow_up_days", until, len(book.follow_ups), len(book.clients))
+    if key not in book.derived:
+        book.derived[key] = _follow_up_days(book, until)
+    return book.derived[key]
+
+
+def _follow_up_days(book: Book, until: dt.date) -> dict[str, list[int]]:
     # The earliest day that counts, per client; a client without 分配日期 counts
     # every follow-up. This loop runs once per record of the log.
     earliest = {

@@ -102,3 +102,6 @@ class Book:
     rules: Rules = field(default_factory=Rules)
     problems: list = field(default_factory=list)
     columns: dict = field(default_factory=dict)  # sheet -> {key: column index}
+    # Indexes computed from the records once per book (see checker.rules), for
+    # the several checks of one command that need the same one.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
