@@ -15,7 +15,7 @@ from checker.cli import main
 from checker.compliance import month_compliance
 from checker.report import check_workbook
 from checker.rules import month_fines
-from tests.workbooks import client_row, follow_up_row, make_book
+from tests.workbooks import DEFAULT_STAFF, client_row, follow_up_row, make_book
 from workbook.sample import SAMPLE_AS_OF, build_sample
 
 D = dt.date
@@ -93,22 +93,9 @@ def test_a_month_before_anything_is_due_has_no_windows(tmp_path):
 
 
 def test_managers_sum_their_designers_and_none_is_lost(tmp_path):
-    staff = [
-        {
-            "name": "王设计",
-            "role": "设计师",
-            "department": "设计一部",
-            "superior": "赵经理",
-        },
-        {
-            "name": "钱设计",
-            "role": "设计师",
-            "department": "设计一部",
-            "superior": "赵经理",
-        },
-        {"name": "孙设计", "role": "设计师", "department": "设计二部"},
-        {"name": "赵经理", "role": "部门经理", "department": "设计一部"},
-    ]
+    # The default staff's two designers under 赵经理, and one with no 上级.
+    staff = [p for p in DEFAULT_STAFF if p["role"] in ("设计师", "部门经理")]
+    staff.append({"name": "孙设计", "role": "设计师", "department": "设计二部"})
     clients = [
         client_row(1001),
         client_row(1002, designer="钱设计"),
