@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import main
+from tests.data import make_corpus as corpus
 from tests.workbooks import client_row, follow_up_row, make_book
 from workbook.reader import read_workbook
 from workbook.values import Bad, as_date
@@ -28,18 +28,6 @@ from workbook.values import Bad, as_date
 D = dt.date
 AS_OF = "2026-11-30"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load_corpus_builder():
-    spec = importlib.util.spec_from_file_location(
-        "make_corpus", Path(__file__).parent / "data" / "make_corpus.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus_builder()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ temporary folder.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -22,22 +21,11 @@ import openpyxl
 import pytest
 import python_calamine
 
+from tests.data import make_corpus as corpus
 from workbook.opening import UnreadableWorkbook, as_unreadable, open_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _load_corpus_builder():
-    spec = importlib.util.spec_from_file_location(
-        "make_corpus", Path(__file__).parent / "data" / "make_corpus.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus_builder()
 
 
 @pytest.fixture(scope="session")
