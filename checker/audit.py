@@ -47,7 +47,6 @@ from dataclasses import dataclass, replace
 
 from checker.rules import unique_clients
 from workbook import layout
-from workbook.problems import cell_name
 from workbook.records import Book, Client, FollowUp
 from workbook.values import as_date, as_text, is_blank, month_bounds
 
@@ -195,9 +194,7 @@ class Audit:
         self.clients = {client.client_id: client for client in unique_clients(book)}
 
     def cell(self, sheet: str, row: int, key: str) -> str:
-        column = self.book.columns.get(sheet, {}).get(key)
-        place = cell_name(row, column + 1) if column is not None else f"A{row}"
-        return f"{sheet}!{place}"
+        return f"{sheet}!{self.book.cell(sheet, row, key)}"
 
     def client_of(self, follow_up: FollowUp) -> Client | None:
         return self.clients.get(follow_up.client_id)

@@ -11,7 +11,7 @@ import datetime as dt
 
 from checker.rules import follow_up_days
 from workbook import layout
-from workbook.problems import cell_name, problem
+from workbook.problems import problem
 from workbook.records import Book, Client
 from workbook.values import month_bounds
 
@@ -28,15 +28,10 @@ def cross_checks(book: Book, as_of: dt.date) -> list:
     return found
 
 
-def _cell(book: Book, sheet: str, row: int, key: str) -> str:
-    column = book.columns.get(sheet, {}).get(key)
-    return cell_name(row, column + 1) if column is not None else f"A{row}"
-
-
 def duplicate_clients(book: Book) -> list:
     first_rows, found = {}, []
     for client in book.clients:
-        cell = _cell(book, layout.CLIENTS, client.row, "client_id")
+        cell = book.cell(layout.CLIENTS, client.row, "client_id")
         if client.client_id in first_rows:
             found.append(
                 problem(
@@ -65,7 +60,7 @@ def client_gaps(book: Book, as_of: dt.date, flagged: set) -> list:
 
 def _incomplete_fields(book: Book, client: Client, followed: bool, flagged) -> list:
     def at(key: str, code: str, value: str = "") -> list:
-        cell = _cell(book, layout.CLIENTS, client.row, key)
+        cell = book.cell(layout.CLIENTS, client.row, key)
         if (layout.CLIENTS, cell) in flagged:
             return []  # the unreadable value is already reported on this cell
         return [problem(code, layout.CLIENTS, cell, value)]
@@ -87,7 +82,7 @@ def _incomplete_fields(book: Book, client: Client, followed: bool, flagged) -> l
 def _designer_chain(book: Book, client: Client) -> list:
     if not client.designer:
         return []
-    cell = _cell(book, layout.CLIENTS, client.row, "designer")
+    cell = book.cell(layout.CLIENTS, client.row, "designer")
     person = book.staff.get(client.designer)
     if person is None:
         return [problem("designer-not-in-staff", layout.CLIENTS, cell, client.designer)]
@@ -153,7 +148,7 @@ def follow_up_mismatches(book: Book, as_of: dt.date) -> list:
 
 def _follow_up_problems(book: Book, follow_up, client, as_of: dt.date) -> list:
     def at(key: str, code: str, value: str, **texts):
-        cell = _cell(book, layout.FOLLOW_UPS, follow_up.row, key)
+        cell = book.cell(layout.FOLLOW_UPS, follow_up.row, key)
         return [problem(code, layout.FOLLOW_UPS, cell, value, **texts)]
 
     if client is None:
@@ -186,12 +181,12 @@ def finding_gaps(book: Book) -> list:
             continue
         client = clients.get(finding.client_id)
         name = finding.specialist or (client.specialist if client else "")
-        cell = _cell(book, layout.FINDINGS, finding.row, "specialist")
+        cell = book.cell(layout.FINDINGS, finding.row, "specialist")
         if not name:
             found.append(problem("finding-without-specialist", layout.FINDINGS, cell))
             continue
         if finding.client_id and client is None:
-            id_cell = _cell(book, layout.FINDINGS, finding.row, "client_id")
+            id_cell = book.cell(layout.FINDINGS, finding.row, "client_id")
             found.append(
                 problem(
                     "finding-unknown-client",
@@ -235,7 +230,7 @@ def reassigned_after_month(book: Book, month: str) -> list:
             continue
         if client.client_id not in earlier_by_others:
             continue
-        cell = _cell(book, layout.CLIENTS, client.row, "assigned_date")
+        cell = book.cell(layout.CLIENTS, client.row, "assigned_date")
         found.append(
             problem(
                 "reassigned-after-month",
@@ -272,7 +267,7 @@ def dates_after_check_day(book: Book, as_of: dt.date) -> list:
                         problem(
                             "date-after-check-day",
                             sheet.name,
-                            _cell(book, sheet.name, record.row, key),
+                            book.cell(sheet.name, record.row, key),
                             day.isoformat(),
                             header=sheet.column(key).header,
                             extra=as_of.isoformat(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from datetime import date, datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from benchmarks import make_workbook as generator
 from workbook.layout import (
     CLIENT_SHEET,
     DATA_SHEETS,
@@ -20,18 +20,6 @@ from workbook.layout import (
 )
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "make_workbook.py"
-
-
-def _load_generator():
-    # benchmarks/ is not an installed package, so load the script by its path.
-    spec = importlib.util.spec_from_file_location("make_workbook", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
 
 
 @pytest.fixture(scope="module")

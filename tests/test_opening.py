@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 import python_calamine
 
+from tests.as_user import NOBODY, in_child_as
 from tests.data import make_corpus as corpus
 from workbook.opening import UnreadableWorkbook, as_unreadable, open_workbook
 
@@ -87,26 +88,14 @@ def test_file_without_read_permission_is_refused(tmp_path):
 
 
 def _open_as_nobody(path: Path) -> tuple[str, str]:
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
+    def open_it():
         try:
-            os.close(reader)
-            os.setgid(65534)
-            os.setuid(65534)
-            try:
-                open_workbook(path)
-                outcome = ["opened", ""]
-            except UnreadableWorkbook as error:
-                outcome = [error.code, str(error)]
-            os.write(writer, json.dumps(outcome).encode())
-        finally:
-            os._exit(0)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as pipe:
-        answer = pipe.read()
-    os.waitpid(child, 0)
-    code, message = json.loads(answer)
+            open_workbook(path)
+            return ["opened", ""]
+        except UnreadableWorkbook as error:
+            return [error.code, str(error)]
+
+    code, message = in_child_as(NOBODY, open_it)
     return code, message
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -20,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import main
+from tests.as_user import NOBODY, in_child_as
 from tests.workbooks import client_row, follow_up_row, make_book
 
-NOBODY = 65534
 OLD_OUTPUT = b"last month's fines, keep me"
 
 
@@ -88,23 +87,12 @@ def shared():
 
 def run_as(user: int, args: list[str]) -> tuple[int, str]:
     """Exit code and stderr of the command run by another user, in a child."""
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child
-        try:
-            os.close(reader)
-            os.setgid(user)
-            os.setuid(user)
-            result = CliRunner().invoke(main, args)
-            answer = [result.exit_code, result.stderr]
-            os.write(writer, json.dumps(answer).encode())
-        finally:
-            os._exit(0)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as pipe:
-        answer = pipe.read()
-    os.waitpid(child, 0)
-    exit_code, stderr = json.loads(answer)
+
+    def command():
+        result = CliRunner().invoke(main, args)
+        return [result.exit_code, result.stderr]
+
+    exit_code, stderr = in_child_as(user, command)
     return exit_code, stderr
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from workbook.layout import RULE_PARAMETERS, STATUS_ACTIVE
+from workbook.problems import cell_name
 
 
 @dataclass(slots=True)
@@ -105,3 +106,9 @@ class Book:
     # Indexes computed from the records once per book (see checker.rules), for
     # the several checks of one command that need the same one.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def cell(self, sheet: str, row: int, key: str) -> str:
+        """The A1 name of a record's field, found by the column read; a column
+        the sheet lacks points at the row's first cell."""
+        column = self.columns.get(sheet, {}).get(key)
+        return cell_name(row, column + 1) if column is not None else f"A{row}"
