@@ -111,6 +111,12 @@ json_option = click.option(
     "--json", "as_json", is_flag=True, help="在标准输出打印一个 JSON 对象，不打印别的。"
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="只打印必要的结果。")
+month_option = click.option(
+    "--month",
+    callback=parse_month,
+    metavar="YYYY-MM",
+    help="哪个月（默认上个月），格式 2026-11。",
+)
 book_argument = click.argument("book", type=click.Path(dir_okay=True, path_type=Path))
 
 
@@ -301,12 +307,7 @@ def print_fines(
 
 @main.command()
 @book_argument
-@click.option(
-    "--month",
-    callback=parse_month,
-    metavar="YYYY-MM",
-    help="计算哪个月（默认上个月），格式 2026-11。",
-)
+@month_option
 @click.option(
     "-o",
     "--output",
@@ -337,12 +338,7 @@ def fines(book: Path, month, output, force: bool, as_of, as_json: bool, quiet: b
 
 @main.command()
 @book_argument
-@click.option(
-    "--month",
-    callback=parse_month,
-    metavar="YYYY-MM",
-    help="核查哪个月（默认上个月），格式 2026-11。",
-)
+@month_option
 @as_of_option
 @json_option
 def audit(book: Path, month, as_of, as_json: bool):
